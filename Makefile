@@ -1,0 +1,55 @@
+# HomeGym: `make run` for a lifter, `make test` for a developer, `make bench` for an operator.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/dev.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv redis run test lint format migrate worker beat flower bench backtest clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+redis: venv
+	@PYTHON=$(BIN)/python scripts/ensure_redis.sh
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+run: redis migrate
+	$(BIN)/python manage.py seed_demo
+	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run_all.sh
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: redis lint
+	@BIN=$(BIN) scripts/ensure_chromium.sh
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+worker: redis
+	$(BIN)/celery -A homegym worker -Q ml,default --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+
+beat: redis migrate
+	$(BIN)/celery -A homegym beat --loglevel=INFO
+
+flower: redis
+	$(BIN)/celery -A homegym flower --address=127.0.0.1 --port=$${FLOWER_PORT:-5555} --basic_auth=$${FLOWER_BASIC_AUTH:?FLOWER_BASIC_AUTH=user:passwort setzen}
+
+bench: redis migrate
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,98 @@
+"""Admin for every model of the training log."""
+
+from django.contrib import admin
+
+from core.models import (
+    MLPopulationModel,
+    MLPredictionModel,
+    Satz,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+)
+
+
+@admin.register(UserProfile)
+class UserProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "display_unit")
+    list_filter = ("display_unit",)
+    search_fields = ("user__username",)
+
+
+@admin.register(Uebung)
+class UebungAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "muscle_group", "equipment", "increment_kg", "is_bodyweight")
+    list_filter = (
+        "muscle_group",
+        "equipment",
+        "is_bodyweight",
+        ("owner", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("name", "owner__username")
+    list_select_related = ("owner",)
+
+
+class SatzInline(admin.TabularInline):
+    model = Satz
+    extra = 0
+    autocomplete_fields = ("uebung",)
+
+
+@admin.register(Trainingseinheit)
+class TrainingseinheitAdmin(admin.ModelAdmin):
+    list_display = ("datum", "user", "name", "duration")
+    list_filter = ("datum",)
+    search_fields = ("name", "user__username", "notes")
+    date_hierarchy = "datum"
+    list_select_related = ("user",)
+    inlines = [SatzInline]
+
+
+@admin.register(Satz)
+class SatzAdmin(admin.ModelAdmin):
+    list_display = ("einheit", "uebung", "satz_nr", "gewicht", "wiederholungen", "rpe", "set_type")
+    list_filter = ("set_type", "uebung__muscle_group")
+    search_fields = ("uebung__name", "einheit__user__username", "einheit__name")
+    list_select_related = ("einheit", "einheit__user", "uebung")
+    autocomplete_fields = ("uebung",)
+    raw_id_fields = ("einheit",)
+
+
+@admin.register(MLPredictionModel)
+class MLPredictionModelAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "uebung",
+        "status",
+        "uses_model",
+        "n_samples",
+        "r2",
+        "mae",
+        "baseline_mae",
+        "trained_at",
+        "training_seconds",
+    )
+    list_filter = ("status", "uses_model", "algorithm")
+    search_fields = ("user__username", "uebung__name", "error_text")
+    list_select_related = ("user", "uebung")
+    readonly_fields = (
+        "artifact_path",
+        "artifact_sha256",
+        "library_versions",
+        "created_at",
+        "updated_at",
+    )
+
+
+@admin.register(MLPopulationModel)
+class MLPopulationModelAdmin(admin.ModelAdmin):
+    list_display = ("pk", "status", "n_users", "n_samples", "mae", "baseline_mae", "trained_at")
+    list_filter = ("status",)
+    search_fields = ("algorithm", "error_text")
+    readonly_fields = (
+        "artifact_path",
+        "artifact_sha256",
+        "library_versions",
+        "created_at",
+        "updated_at",
+    )

@@ -1,0 +1,32 @@
+"""Plain records produced by the log parsers: no database, so the backtest can use them too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSet:
+    """One set as read from an export file, already converted to kg."""
+
+    line: int  # 1-based line number in the source file (for error messages)
+    started_at: datetime  # workout start; naive = local time of the lifter
+    workout_name: str
+    exercise: str
+    set_order: int  # 1-based position within (workout, exercise)
+    weight_kg: float | None  # None = no load logged (bodyweight)
+    reps: int | None
+    rpe: float | None
+    set_type: str  # "normal" | "warmup" | "dropset" | "failure"
+    workout_duration: timedelta | None = None
+    workout_notes: str = ""
+
+
+@dataclass(slots=True)
+class ParsedLog:
+    """A whole parsed file: the sets in file order, the detected format and any warnings."""
+
+    format: str
+    sets: list[ParsedSet] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,331 @@
+"""The training log: exercises, workouts, sets, and the record of trained coach models.
+
+German model names (``Uebung``, ``Trainingseinheit``, ``Satz``) are kept on purpose: existing
+deployments and their shell snippets use them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_half_step
+
+GEWICHT_MAX_KG = Decimal("1000")
+WIEDERHOLUNGEN_MAX = 200
+RPE_MIN = Decimal("1")
+RPE_MAX = Decimal("10")
+LB_IN_KG = Decimal("0.45359237")
+
+
+class DisplayUnit(models.TextChoices):
+    KG = "kg", _("Kilogramm")
+    LB = "lb", _("Pfund")
+
+
+class UserProfile(models.Model):
+    """Per-user preferences; storage is always kg, this only changes what is shown."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_unit = models.CharField(
+        _("Anzeigeeinheit"), max_length=2, choices=DisplayUnit.choices, default=DisplayUnit.KG
+    )
+
+    class Meta:
+        verbose_name = _("Profil")
+        verbose_name_plural = _("Profile")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.display_unit})"
+
+
+class Uebung(models.Model):
+    """An exercise: from the global catalogue (``owner`` empty) or created by a lifter."""
+
+    class MuscleGroup(models.TextChoices):
+        CHEST = "chest", _("Brust")
+        BACK = "back", _("Rücken")
+        LEGS = "legs", _("Beine")
+        SHOULDERS = "shoulders", _("Schultern")
+        ARMS = "arms", _("Arme")
+        CORE = "core", _("Rumpf")
+        FULL_BODY = "full_body", _("Ganzkörper")
+        OTHER = "other", _("Sonstige")
+
+    class Equipment(models.TextChoices):
+        BARBELL = "barbell", _("Langhantel")
+        DUMBBELL = "dumbbell", _("Kurzhantel")
+        MACHINE = "machine", _("Maschine")
+        CABLE = "cable", _("Kabelzug")
+        KETTLEBELL = "kettlebell", _("Kettlebell")
+        BODYWEIGHT = "bodyweight", _("Körpergewicht")
+        OTHER = "other", _("Sonstiges")
+
+    name = models.CharField(_("Name"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Besitzer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="eigene_uebungen",
+        help_text=_("Leer: Übung aus dem allgemeinen Katalog."),
+    )
+    muscle_group = models.CharField(
+        _("Muskelgruppe"), max_length=20, choices=MuscleGroup.choices, default=MuscleGroup.OTHER
+    )
+    equipment = models.CharField(
+        _("Ausrüstung"), max_length=20, choices=Equipment.choices, default=Equipment.OTHER
+    )
+    increment_kg = models.DecimalField(
+        _("Gewichtsschritt (kg)"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal("2.5"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("50"))],
+    )
+    is_bodyweight = models.BooleanField(_("Körpergewichtsübung"), default=False)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Übung")
+        verbose_name_plural = _("Übungen")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="uebung_unique_name_per_owner"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(owner__isnull=True),
+                name="uebung_unique_catalogue_name",
+            ),
+            models.CheckConstraint(
+                condition=Q(increment_kg__gt=0) & Q(increment_kg__lte=50),
+                name="uebung_increment_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:exercise_history", args=[self.pk])
+
+
+class Trainingseinheit(models.Model):
+    """One workout of one lifter."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="trainingseinheiten",
+    )
+    datum = models.DateTimeField(_("Datum"))
+    name = models.CharField(_("Name"), max_length=200, blank=True)
+    notes = models.TextField(_("Notizen"), blank=True)
+    duration = models.DurationField(_("Dauer"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Trainingseinheit")
+        verbose_name_plural = _("Trainingseinheiten")
+        ordering = ["-datum"]
+        constraints = [
+            # A workout is identified by its start: this makes re-imports idempotent.
+            models.UniqueConstraint(fields=["user", "datum"], name="einheit_unique_user_datum"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or _('Training')} ({self.datum:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:workout", args=[self.pk])
+
+
+class Satz(models.Model):
+    """One logged set. Weights are stored in kg, whatever unit the lifter sees."""
+
+    class SetType(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        WARMUP = "warmup", _("Aufwärmen")
+        DROPSET = "dropset", _("Dropsatz")
+        FAILURE = "failure", _("Bis zum Versagen")
+
+    einheit = models.ForeignKey(
+        Trainingseinheit,
+        verbose_name=_("Trainingseinheit"),
+        on_delete=models.CASCADE,
+        related_name="saetze",
+    )
+    uebung = models.ForeignKey(
+        Uebung, verbose_name=_("Übung"), on_delete=models.PROTECT, related_name="saetze"
+    )
+    satz_nr = models.PositiveSmallIntegerField(_("Satz-Nr."), default=1)
+    gewicht = models.DecimalField(
+        _("Gewicht (kg)"),
+        max_digits=7,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(GEWICHT_MAX_KG)],
+    )
+    wiederholungen = models.PositiveSmallIntegerField(
+        _("Wiederholungen"), validators=[MaxValueValidator(WIEDERHOLUNGEN_MAX)]
+    )
+    rpe = models.DecimalField(
+        _("RPE"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(RPE_MIN), MaxValueValidator(RPE_MAX), validate_half_step],
+    )
+    set_type = models.CharField(
+        _("Satzart"), max_length=10, choices=SetType.choices, default=SetType.NORMAL
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Satz")
+        verbose_name_plural = _("Sätze")
+        ordering = ["einheit__datum", "satz_nr"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gewicht__gte=0) & Q(gewicht__lte=GEWICHT_MAX_KG),
+                name="satz_gewicht_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(wiederholungen__gte=0) & Q(wiederholungen__lte=WIEDERHOLUNGEN_MAX),
+                name="satz_wiederholungen_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(rpe__isnull=True) | (Q(rpe__gte=RPE_MIN) & Q(rpe__lte=RPE_MAX)),
+                name="satz_rpe_range",
+            ),
+            models.UniqueConstraint(
+                fields=["einheit", "uebung", "satz_nr"], name="satz_unique_position"
+            ),
+        ]
+        indexes = [
+            # "All sets of this user for this exercise, ordered by time" joins through einheit:
+            # (uebung, einheit) narrows to the exercise; the (user, datum) index orders by time.
+            models.Index(fields=["uebung", "einheit", "satz_nr"], name="satz_uebung_einheit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uebung}: {self.gewicht} kg × {self.wiederholungen}"
+
+
+class ModelStatus(models.TextChoices):
+    TRAINING = "TRAINING", _("Training läuft")
+    ACTIVE = "ACTIVE", _("Aktiv")
+    OUTDATED = "OUTDATED", _("Veraltet")
+    FAILED = "FAILED", _("Fehlgeschlagen")
+
+
+class TrainedArtifact(models.Model):
+    """What every trained model records: where its file is, its hash and how it was made."""
+
+    status = models.CharField(
+        _("Status"), max_length=10, choices=ModelStatus.choices, default=ModelStatus.TRAINING
+    )
+    artifact_path = models.CharField(
+        _("Artefakt-Pfad"), max_length=500, blank=True, help_text=_("Relativ zu ML_MODEL_ROOT.")
+    )
+    artifact_sha256 = models.CharField(_("Artefakt-SHA256"), max_length=64, blank=True)
+    algorithm = models.CharField(_("Algorithmus"), max_length=100, blank=True)
+    parameters = models.JSONField(_("Parameter"), default=dict, blank=True)
+    feature_version = models.PositiveSmallIntegerField(_("Feature-Version"), default=1)
+    library_versions = models.JSONField(_("Bibliotheksversionen"), default=dict, blank=True)
+    n_samples = models.PositiveIntegerField(_("Trainingsbeispiele"), default=0)
+    mae = models.FloatField(_("MAE (kg)"), null=True, blank=True)
+    baseline_mae = models.FloatField(_("Baseline-MAE (kg)"), null=True, blank=True)
+    trained_at = models.DateTimeField(_("trainiert am"), null=True, blank=True)
+    training_seconds = models.FloatField(_("Trainingsdauer (s)"), null=True, blank=True)
+    error_text = models.TextField(_("Fehler"), blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class MLPredictionModel(TrainedArtifact):
+    """One trained coach model for one lifter and one exercise."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="ml_models",
+    )
+    uebung = models.ForeignKey(
+        Uebung,
+        verbose_name=_("Übung"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ml_models",
+        help_text=_("Leer, wenn die Übung gelöscht wurde; die Aufräumaufgabe entfernt das Modell."),
+    )
+    samples_at_training = models.PositiveIntegerField(
+        _("Sätze beim Training"),
+        default=0,
+        help_text=_("Anzahl der Sätze dieser Übung beim Training: mehr heißt neu trainieren."),
+    )
+    r2 = models.FloatField(_("R²"), null=True, blank=True)
+    uses_model = models.BooleanField(
+        _("Modell im Einsatz"),
+        default=False,
+        help_text=_("Nur wenn das Modell die Baseline (letztes Gewicht) schlägt."),
+    )
+    validation = models.JSONField(
+        _("Validierung"),
+        default=dict,
+        blank=True,
+        help_text=_("Zeitlich geordnete Validierung: Datum, Ist, Modell, Baseline."),
+    )
+
+    class Meta:
+        verbose_name = _("ML-Vorhersagemodell")
+        verbose_name_plural = _("ML-Vorhersagemodelle")
+        ordering = ["-trained_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "uebung"],
+                condition=Q(status="ACTIVE"),
+                name="mlmodel_one_active_per_user_uebung",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "uebung", "status"], name="mlmodel_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.uebung} · {self.status}"
+
+
+class MLPopulationModel(TrainedArtifact):
+    """The cross-lifter model: learned from every lifter on this instance, trained nightly."""
+
+    n_users = models.PositiveIntegerField(_("Lifter"), default=0)
+
+    class Meta:
+        verbose_name = _("ML-Populationsmodell")
+        verbose_name_plural = _("ML-Populationsmodelle")
+        ordering = ["-trained_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="ACTIVE"),
+                name="mlpopulation_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Populationsmodell')} #{self.pk} · {self.status}"

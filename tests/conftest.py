@@ -1,0 +1,28 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real logs in ../shared/data; tests that need them skip visibly where absent."""
+    if not (SHARED_DATA / "workouts").is_dir():
+        pytest.skip(f"real logs not found at {SHARED_DATA} (../shared is absent)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def user_a(django_user_model):
+    return django_user_model.objects.create_user("anna", password="pw-anna-123")
+
+
+@pytest.fixture
+def user_b(django_user_model):
+    return django_user_model.objects.create_user("bernd", password="pw-bernd-123")

@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung, UserProfile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def einheit(user_a):
+    return Trainingseinheit.objects.create(user=user_a, datum=timezone.now(), name="Push")
+
+
+@pytest.fixture
+def bank():
+    return Uebung.objects.create(name="Bankdrücken")
+
+
+def test_every_user_gets_a_kg_profile(user_a):
+    assert UserProfile.objects.get(user=user_a).display_unit == "kg"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"gewicht": Decimal("-1")},
+        {"gewicht": Decimal("1000.5")},
+        {"wiederholungen": 201},
+        {"rpe": Decimal("11")},
+        {"rpe": Decimal("0.5")},
+    ],
+)
+def test_database_rejects_out_of_range_sets(einheit, bank, fields):
+    values = {"einheit": einheit, "uebung": bank, "gewicht": Decimal("60"), "wiederholungen": 8}
+    values.update(fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Satz.objects.create(**values)
+    assert not Satz.objects.exists()
+
+
+def test_valid_set_is_stored(einheit, bank):
+    satz = Satz.objects.create(
+        einheit=einheit, uebung=bank, gewicht=Decimal("62.5"), wiederholungen=8, rpe=Decimal("7.5")
+    )
+    satz.full_clean()
+    assert Satz.objects.get().gewicht == Decimal("62.5")
+
+
+def test_at_most_one_active_model_per_user_and_exercise(user_a, bank):
+    MLPredictionModel.objects.create(user=user_a, uebung=bank, status=ModelStatus.ACTIVE)
+    MLPredictionModel.objects.create(user=user_a, uebung=bank, status=ModelStatus.OUTDATED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MLPredictionModel.objects.create(user=user_a, uebung=bank, status=ModelStatus.ACTIVE)
+
+
+def test_catalogue_names_are_unique_but_users_may_reuse_them(user_a, user_b, bank):
+    Uebung.objects.create(name="Bankdrücken", owner=user_a)
+    Uebung.objects.create(name="Bankdrücken", owner=user_b)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Uebung.objects.create(name="Bankdrücken")
