@@ -76,7 +76,12 @@ class LogBuilder:
             )
             return
         reps_value = None if reps is None else int(reps)
-        if reps is not None and (reps != reps_value or not 0 <= reps_value <= MAX_REPS):
+        if reps is not None and reps != reps_value:
+            self.warn(
+                line, f"Wiederholungen {fmt_number(reps)} keine ganze Zahl, Satz übersprungen"
+            )
+            return
+        if reps_value is not None and not 0 <= reps_value <= MAX_REPS:
             self.warn(line, f"Wiederholungen {fmt_number(reps)} außerhalb 0–200, Satz übersprungen")
             return
         if rpe is not None and not RPE_RANGE[0] <= rpe <= RPE_RANGE[1]:

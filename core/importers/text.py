@@ -25,11 +25,20 @@ def read_source(source: Source) -> str:
             source = source.read_bytes()
         except OSError as exc:
             raise ImportFormatError(0, f"Datei nicht lesbar: {exc.strerror or exc}") from exc
+    elif _looks_like_a_path(source):
+        raise ImportFormatError(1, "Text sieht wie ein Dateipfad aus; Dateien als Path übergeben.")
     text = decode(source) if isinstance(source, bytes) else source
     if text.startswith("\ufeff"):
         text = text[1:]
     _reject_binary(text)
     return text
+
+
+def _looks_like_a_path(source: bytes | str) -> bool:
+    """A ``str`` is CSV text, never opened as a file (uploads must not read server files)."""
+    return (
+        isinstance(source, str) and "\n" not in source.strip() and source.strip().endswith(".csv")
+    )
 
 
 def decode(data: bytes) -> str:

@@ -260,3 +260,17 @@ def test_explicit_format_and_day_first_dates():
         parse_log(sample, fmt="hevy")
     day_first = STRONG_HEAD + "03/02/2024 10:00,A,Row,1,100,5,\n25/02/2024 10:00,A,Row,1,100,5,\n"
     assert parse_log(day_first).sets[0].started_at == datetime(2024, 2, 3, 10, 0)
+
+
+def test_text_is_never_opened_as_a_path(shared_data):
+    path = shared_data / "exports" / "strong_en.csv"
+    with pytest.raises(ImportFormatError, match="Dateipfad"):
+        parse_log(str(path))
+    assert len(parse_log(path).sets) == len(parse_log(path.read_bytes()).sets) == 507
+
+
+def test_fractional_reps_are_skipped_with_a_warning():
+    log = parse_log(STRONG_HEAD + "2024-01-02 10:00:00,A,Row,1,100,2.5,\n")
+    assert not log.sets and log.warnings == [
+        "Zeile 2: Wiederholungen 2.5 keine ganze Zahl, Satz übersprungen"
+    ]
