@@ -18,7 +18,7 @@ _EQUIPMENT_RULES: list[tuple[str, str]] = [
         r"barbell|langhantel|\bbar\b|ez[ -]?bar|sz[ -]?stange|trap bar|smith|\bbb\b",
         Equipment.BARBELL,
     ),
-    (r"dumbbell|kurzhantel|\bdb\b|mancuerna|halt[eè]re|manubri", Equipment.DUMBBELL),
+    (r"dumbbell|kurzhantel|dambıl|\bdb\b|mancuerna|halt[eè]re|manubri", Equipment.DUMBBELL),
     (r"kettlebell|\bkb\b", Equipment.KETTLEBELL),
     (r"cable|kabel|seilzug|polea|poulie|cavo|\brope\b", Equipment.CABLE),
     (
@@ -26,13 +26,14 @@ _EQUIPMENT_RULES: list[tuple[str, str]] = [
         Equipment.MACHINE,
     ),
     (
-        r"bodyweight|körpergewicht|pull[ -]?up|chin[ -]?up|push[ -]?up|\bdips?\b|klimmzug|"
-        r"liegestütz|plank|burpee|dominada|flexi[oó]n",
+        r"bodyweight|körpergewicht|pull[ -]?up|chin[ -]?up|push[ -]?up|\bdips?\b|klimmz[uü]g|"
+        r"barfiks|liegestütz|plank|burpee|dominada|flexi[oó]n",
         Equipment.BODYWEIGHT,
     ),
 ]
 
-# First match wins: "Leg Raise" is core before "leg" is legs, "Leg Curl" legs before "curl".
+# First match wins: "Leg Raise" is core before "leg" is legs, "Leg Curl" legs before "curl",
+# "Triceps Dip" arms before "dip" chest, "Reverse Fly" shoulders before "fly" chest.
 _MUSCLE_RULES: list[tuple[str, str]] = [
     (
         r"leg raise|crunch|plank|\babs?\b|sit[ -]?up|bauch|russian twist|ab wheel|hollow",
@@ -46,19 +47,22 @@ _MUSCLE_RULES: list[tuple[str, str]] = [
     ),
     (r"clean|snatch|thruster|burpee|kettlebell swing", Muscle.FULL_BODY),
     (
-        r"bench|chest|fly|flye|push[ -]?up|\bdips?\b|brust|bankdrücken|pec|butterfly|"
+        r"curl|tricep|bicep|bizeps|trizeps|skull ?crusher|pushdown|french press|hammer",
+        Muscle.ARMS,
+    ),
+    (
+        r"overhead|shoulder|military|lateral raise|front raise|rear delt|reverse fly|face pull|"
+        r"arnold|schulter|seitheben|upright row|shrug",
+        Muscle.SHOULDERS,
+    ),
+    (
+        r"bench|chest|fly|flye|crossover|push[ -]?up|\bdips?\b|brust|bankdrücken|pec|butterfly|"
         r"press de banca",
         Muscle.CHEST,
     ),
     (
-        r"overhead|shoulder|military|lateral raise|front raise|rear delt|face pull|arnold|"
-        r"schulter|seitheben|upright row|shrug",
-        Muscle.SHOULDERS,
-    ),
-    (r"curl|tricep|bicep|bizeps|trizeps|skull ?crusher|pushdown|french press|hammer", Muscle.ARMS),
-    (
-        r"row|pull[ -]?up|chin[ -]?up|pulldown|lat\b|deadlift|kreuzheben|rudern|klimmzug|"
-        r"rücken|back extension|hyperextension|pullover|dominada",
+        r"row|pull[ -]?up|barfiks|chin[ -]?up|pulldown|lat\b|deadlift|kreuzheben|rudern|"
+        r"klimmz[uü]g|rücken|back extension|hyperextension|pullover|dominada",
         Muscle.BACK,
     ),
 ]
@@ -70,7 +74,10 @@ def _first(rules: list[tuple[str, str]], name: str, default: str) -> str:
 
 
 def guess_equipment(name: str) -> str:
-    return _first(_EQUIPMENT_RULES, name, Equipment.OTHER)
+    """The app's own label in brackets wins: ``Triceps Pushdown (Cable - Straight Bar)``."""
+    label = re.search(r"\(([^)]*)\)", name)
+    in_label = _first(_EQUIPMENT_RULES, label.group(1).split("-")[0], "") if label else ""
+    return in_label or _first(_EQUIPMENT_RULES, name, Equipment.OTHER)
 
 
 def guess_muscle_group(name: str) -> str:
