@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.importers import FORMATS, UNITS, ImportFormatError, parse_log
+from core.importers.records import ParsedLog
 from core.importers.summary import summary_lines
-from core.importers.writer import import_log
+from core.importers.writer import ImportResult, import_log
 
 
 def read_import_file(path: Path) -> bytes:
@@ -25,6 +26,16 @@ def read_import_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise CommandError(f"Datei nicht lesbar: {path} ({exc.strerror})") from exc
+
+
+def import_file(user, path: Path, fmt: str, unit: str | None) -> tuple[ParsedLog, ImportResult]:
+    """Read, parse and import one file in one transaction; a bad file becomes a CommandError."""
+    data = read_import_file(path)
+    try:
+        parsed = parse_log(data, fmt=fmt, unit=unit)
+    except ImportFormatError as exc:
+        raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
+    return parsed, import_log(user, parsed)
 
 
 class Command(BaseCommand):
@@ -48,12 +59,7 @@ class Command(BaseCommand):
         except user_model.DoesNotExist:
             raise CommandError(f"Benutzer '{options['user']}' existiert nicht.") from None
         path: Path = options["file"]
-        data = read_import_file(path)
-        try:
-            parsed = parse_log(data, fmt=options["format"], unit=options["unit"])
-        except ImportFormatError as exc:
-            raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
-        result = import_log(user, parsed)
+        parsed, result = import_file(user, path, options["format"], options["unit"])
         self.stdout.write(f"{path.name} ({parsed.format}) für {user}:")
         for line in summary_lines(result):
             self.stdout.write(line)

@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.exercise_traits import guess_equipment, guess_muscle_group
-from core.importers import FORMATS, UNITS, ImportFormatError, parse_log
+from core.importers import FORMATS, UNITS
 from core.importers.summary import summary_lines
 from core.importers.writer import import_log
-from core.management.commands.import_workouts import read_import_file
+from core.management.commands.import_workouts import import_file
 from core.models import Satz, Uebung
 from core.simulator import DEFAULT_PLAN, simulate
 
@@ -82,13 +82,9 @@ class Command(BaseCommand):
 
     def _import_file(self, user, options) -> None:
         path: Path = options["source"]
-        data = read_import_file(path)
-        try:
-            parsed = parse_log(data, fmt=options["format"], unit=options["unit"])
-        except ImportFormatError as exc:
-            raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
+        parsed, result = import_file(user, path, options["format"], options["unit"])
         self.stdout.write(f"Importiert aus {path.name} ({parsed.format}):")
-        self._write_summary(import_log(user, parsed))
+        self._write_summary(result)
 
     def _write_summary(self, result) -> None:
         for line in summary_lines(result):
