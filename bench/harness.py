@@ -40,10 +40,11 @@ class Figure:
     p99: float | None = None
     runs: int = 0
     note: str = ""
+    module: str = ""
 
     def verdict(self) -> str:
         if self.passed is None:
-            return "info"
+            return "n/a" if self.median is None else "info"
         return "PASS" if self.passed else "MISS"
 
 
@@ -54,16 +55,56 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def time_calls(fn: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
-    """Wall time of each call in milliseconds, after a few warm-up calls."""
+def time_calls(
+    fn: Callable[[], object],
+    runs: int,
+    warmup: int = 3,
+    setup: Callable[[], object] | None = None,
+) -> list[float]:
+    """Wall time of each call in milliseconds, after a few warm-up calls.
+
+    ``setup`` runs before every call (warm-up included) and is not timed: for "cold"
+    figures that must empty a cache before each call.
+    """
     for _ in range(warmup):
+        if setup is not None:
+            setup()
         fn()
     samples = []
     for _ in range(runs):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return samples
+
+
+def timed_figure(
+    name: str,
+    samples: list[float],
+    unit: str = "ms",
+    limit: float | None = None,
+    target: str = "",
+    note: str = "",
+) -> Figure:
+    """A figure from timing samples; passes when the median is at most ``limit``."""
+    median, p99 = summary(samples)
+    return Figure(
+        name=name,
+        median=median,
+        unit=unit,
+        target=target or (f"≤ {limit:g} {unit} p50" if limit is not None else ""),
+        passed=None if limit is None else median <= limit,
+        p99=p99,
+        runs=len(samples),
+        note=note,
+    )
+
+
+def missing(name: str, why: str) -> Figure:
+    """A figure that could not be measured in this run: shown, never counted as a pass."""
+    return Figure(name=name, median=None, unit="", target="", passed=None, note=why)
 
 
 def summary(samples: list[float]) -> tuple[float, float]:
