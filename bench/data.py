@@ -122,6 +122,15 @@ def import_sets(username: str, sets: list, fingerprint: str):
     return user
 
 
+def analyze() -> None:
+    """Refresh the planner's statistics after bulk imports, as autovacuum would in a
+    running instance (without it PostgreSQL plans for empty tables)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def uebung_ids(user, names: tuple[str, ...] | None = None) -> dict[str, int]:
     """The user's exercise ids by name (catalogue or own), in the order of ``names``."""
     from django.db.models import Q

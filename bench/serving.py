@@ -1,0 +1,204 @@
+"""Serving figures: artifact size, memory per loaded model, predict, warm and cold
+recommendations.
+
+The models are trained here by the product's ``train_and_store`` on bench users that replay
+the largest real logs (every exercise with enough sets), so the sizes and times are those of
+real lifters' models.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from itertools import cycle
+
+from threadpoolctl import threadpool_limits
+
+from bench import data, env
+from bench.context import Context
+from bench.harness import Figure, percentile, time_calls, timed_figure
+
+SIZE_LIMIT_KB = 200.0
+MEMORY_LIMIT_MB = 5.0
+PREDICT_LIMIT_MS = 2.0
+WARM_LIMIT_MS = 1.0
+COLD_LIMIT_MS = 20.0
+
+
+@dataclass(frozen=True)
+class Served:
+    user_id: int
+    uebung_id: int
+    artifact_path: str
+    sha256: str
+    size_bytes: int
+    uses_model: bool
+
+
+def train_serving_models(ctx: Context) -> list[Served]:
+    """Replay the largest lifters and train every exercise with enough sets."""
+    from core.models import MLPredictionModel, ModelStatus
+    from ml_coach.storage import model_root
+    from ml_coach.trainer import NotEnoughDataError, exercises_with_data, train_and_store
+
+    served: list[Served] = []
+    lifters = data.lifters_with(1)[: ctx.sizes.serve_lifters]
+    with threadpool_limits(limits=1):
+        for k, lf in enumerate(lifters):
+            user = data.replay(f"bench_serve_{k:02d}", lf.name)
+            MLPredictionModel.objects.filter(user=user).delete()
+            for uebung in exercises_with_data(user, 10):
+                try:
+                    row = train_and_store(user.pk, uebung.pk)
+                except NotEnoughDataError:
+                    continue
+                if row.status != ModelStatus.ACTIVE:
+                    continue
+                size = (model_root() / row.artifact_path).stat().st_size
+                served.append(
+                    Served(
+                        user.pk,
+                        uebung.pk,
+                        row.artifact_path,
+                        row.artifact_sha256,
+                        size,
+                        row.uses_model,
+                    )
+                )
+    data.analyze()
+    return served
+
+
+def artifact_figures(served: list[Served]) -> list[Figure]:
+    used = [s.size_bytes / 1024 for s in served if s.uses_model]
+    unused = [s.size_bytes / 1024 for s in served if not s.uses_model]
+    if not used:
+        return [Figure("artifact size per model", None, "KB", note="no model beat its baseline")]
+    return [
+        Figure(
+            name="artifact size per model (models in use)",
+            median=statistics.median(used),
+            p99=percentile(used, 99),
+            unit="KB",
+            target=f"≤ {SIZE_LIMIT_KB:g} KB (largest)",
+            passed=max(used) <= SIZE_LIMIT_KB,
+            runs=len(used),
+            note=f"largest {max(used):.1f} KB; {len(unused)} baseline-only artifacts "
+            f"≈ {statistics.median(unused) if unused else 0:.1f} KB",
+        )
+    ]
+
+
+def memory_figure(served: list[Served], ctx: Context) -> Figure:
+    """RSS added per loaded model, in a fresh subprocess (``bench.memory_probe``)."""
+    models = [s for s in served if s.uses_model][: ctx.sizes.memory_models + 1]
+    if len(models) < 3:
+        return Figure("resident memory per loaded model", None, "MB", note="too few models")
+    payload = json.dumps([[s.artifact_path, s.sha256] for s in models])
+    per_model = []
+    for _ in range(ctx.sizes.memory_runs):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.memory_probe"],
+            input=payload,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=env.REPO_ROOT,
+            check=True,
+        )
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        per_model.append((result["rss_after"] - result["rss_before"]) / result["n"] / 2**20)
+    median = statistics.median(per_model)
+    return Figure(
+        name="resident memory added per loaded model",
+        median=median,
+        p99=max(per_model),
+        unit="MB",
+        target=f"≤ {MEMORY_LIMIT_MB:g} MB",
+        passed=median <= MEMORY_LIMIT_MB,
+        runs=len(per_model),
+        note=f"RSS after − before loading {len(models) - 1} distinct models, fresh process",
+    )
+
+
+def run(ctx: Context) -> list[Figure]:
+    from django.core.cache import cache
+
+    from ml_coach.cache import cached_recommendation
+    from ml_coach.predictor import MLPredictor
+    from ml_coach.storage import model_cache
+
+    sizes = ctx.sizes
+    served = train_serving_models(ctx)
+    figures = artifact_figures(served)
+    figures.append(memory_figure(served, ctx))
+    in_use = [s for s in served if s.uses_model]
+    if not in_use:
+        return [*figures, Figure("predict_next_weight", None, "ms", note="no model in use")]
+    pairs = cycle(in_use[:20])
+    predictors = {s.user_id: MLPredictor(user_id=s.user_id) for s in in_use[:20]}
+    last = {}
+    for s in in_use[:20]:
+        sessions, _ = predictors[s.user_id].history(s.uebung_id)
+        last[s] = sessions[-1]
+
+    def predict() -> None:
+        s = next(pairs)
+        top = last[s]
+        predictors[s.user_id].predict_next_weight(
+            uebung_id=s.uebung_id,
+            last_weight=top.top_weight,
+            last_reps=top.top_reps,
+            rpe=top.top_rpe,
+        )
+
+    with threadpool_limits(limits=1):
+        samples = time_calls(predict, sizes.calls, warmup=40)
+        figures.append(
+            timed_figure(
+                "predict_next_weight, model in memory",
+                samples,
+                limit=PREDICT_LIMIT_MS,
+                note="MLPredictor: model row + step queries, LRU hit, predict",
+            )
+        )
+
+        def warm() -> None:
+            s = next(pairs)
+            cached_recommendation(s.user_id, s.uebung_id)
+
+        samples = time_calls(warm, sizes.calls, warmup=40)
+        figures.append(
+            timed_figure(
+                "recommendation, Redis cache warm",
+                samples,
+                limit=WARM_LIMIT_MS,
+                note="cached_recommendation: cache-key queries + Redis get",
+            )
+        )
+
+        cold_pair = {"s": in_use[0]}
+
+        def empty() -> None:
+            model_cache.clear()
+            cache.clear()
+            cold_pair["s"] = next(pairs)
+
+        def cold() -> None:
+            s = cold_pair["s"]
+            rec = cached_recommendation(s.user_id, s.uebung_id)
+            assert rec.source == "model", rec.source
+
+        samples = time_calls(cold, sizes.cold_calls, warmup=3, setup=empty)
+        figures.append(
+            timed_figure(
+                "recommendation, cold (load + verify + predict)",
+                samples,
+                limit=COLD_LIMIT_MS,
+                note="LRU and Redis emptied before each call",
+            )
+        )
+    return figures
