@@ -100,6 +100,7 @@ def run(ctx: Context) -> list[Figure]:
         f"with {med_with:.2f} ms (p99 {p99_with:.2f}), without {med_without:.2f} ms "
         f"(p99 {p99_without:.2f}); receivers: {', '.join(receivers) or 'none'}"
     )
+    check = signal_check_figure(user.pk, uebung_id, sizes.signal_rounds * sizes.signal_saves)
     figures = [
         Figure(
             name="Satz save: added by the retrain signal",
@@ -119,4 +120,23 @@ def run(ctx: Context) -> list[Figure]:
             note=f"mean {statistics.fmean(with_signal):.2f} ms",
         ),
     ]
-    return figures
+    return [*figures, *check]
+
+
+def signal_check_figure(user_id: int, uebung_id: int, runs: int) -> list[Figure]:
+    """The after-commit check alone (``workers.signals.retrain_if_due``), debounce key set."""
+    try:
+        from workers.signals import retrain_if_due
+    except ImportError:
+        return []
+    from bench.harness import timed_figure
+
+    samples = time_calls(lambda: retrain_if_due(user_id, uebung_id), runs, warmup=3)
+    env.flush_redis()
+    return [
+        timed_figure(
+            "retrain signal: after-commit check alone",
+            samples,
+            note="retrain_if_due: set count + model row queries, Redis SET NX (already set)",
+        )
+    ]
