@@ -41,7 +41,7 @@ def redis_url() -> str:
 
 def configure_environment() -> None:
     """Point the settings at the bench's own services; production-like (DEBUG off)."""
-    VAR.mkdir(parents=True, exist_ok=True)
+    (VAR / "static").mkdir(parents=True, exist_ok=True)
     url = redis_url()
     for name in THREAD_VARS:
         os.environ[name] = "1"
@@ -49,6 +49,8 @@ def configure_environment() -> None:
         {
             "DJANGO_SETTINGS_MODULE": "homegym.settings",
             "DATABASE_URL": database_url(),
+            # As deploy/systemd/homegym.env.example: persistent connections in web and worker.
+            "DATABASE_CONN_MAX_AGE": "60",
             "REDIS_URL": redis_db(url, 0),
             "CELERY_BROKER_URL": redis_db(url, 0),
             "CACHE_REDIS_URL": redis_db(url, 1),

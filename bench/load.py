@@ -16,39 +16,15 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from itertools import cycle
 
-from bench import data, env
+from bench import env
 from bench.context import Context
 from bench.harness import Figure, summary
+from bench.serving import serving_user
 
 WARMUP_S = 2.0
-
-
-def models_for_load(n: int = 10) -> tuple[object, list[int]]:
-    """A replayed lifter with ACTIVE models for up to ``n`` of their busiest exercises."""
-    from core.models import MLPredictionModel, ModelStatus
-    from ml_coach.trainer import NotEnoughDataError, train_and_store
-
-    lf = lifter_for_serving()
-    user = data.replay("bench_serve_00", lf.name)
-    data.analyze()
-    ids = list(data.uebung_ids(user, lf.exercises[:n]).values())
-    active = set(
-        MLPredictionModel.objects.filter(
-            user=user, uebung_id__in=ids, status=ModelStatus.ACTIVE
-        ).values_list("uebung_id", flat=True)
-    )
-    for uebung_id in ids:
-        if uebung_id not in active:
-            with suppress(NotEnoughDataError):
-                train_and_store(user.pk, uebung_id)
-    return user, ids
-
-
-def lifter_for_serving():
-    return data.lifters_with(1)[0]
 
 
 @contextmanager
@@ -156,7 +132,7 @@ def run(ctx: Context) -> list[Figure]:
     from rest_framework.authtoken.models import Token
 
     sizes = ctx.sizes
-    user, ids = models_for_load()
+    user, ids = serving_user(10)
     token, _ = Token.objects.get_or_create(user=user)
     paths = [reverse("api:ml-predict", args=[i]) for i in ids]
     env.flush_redis()

@@ -12,6 +12,7 @@ import json
 import statistics
 import subprocess
 import sys
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import cycle
 
@@ -70,6 +71,29 @@ def train_serving_models(ctx: Context) -> list[Served]:
                 )
     data.analyze()
     return served
+
+
+def serving_user(n: int = 10) -> tuple[object, list[int]]:
+    """The largest replayed lifter with ACTIVE models for their ``n`` busiest exercises
+    (trained when missing): what the view and the API load figures read."""
+    from core.models import MLPredictionModel, ModelStatus
+    from ml_coach.trainer import NotEnoughDataError, train_and_store
+
+    lf = data.lifters_with(1)[0]
+    user = data.replay("bench_serve_00", lf.name)
+    data.analyze()
+    ids = list(data.uebung_ids(user, lf.exercises[:n]).values())
+    active = set(
+        MLPredictionModel.objects.filter(
+            user=user, uebung_id__in=ids, status=ModelStatus.ACTIVE
+        ).values_list("uebung_id", flat=True)
+    )
+    with threadpool_limits(limits=1):
+        for uebung_id in ids:
+            if uebung_id not in active:
+                with suppress(NotEnoughDataError):
+                    train_and_store(user.pk, uebung_id)
+    return user, ids
 
 
 def artifact_figures(served: list[Served]) -> list[Figure]:
