@@ -47,7 +47,7 @@ QUICK = Sizes(
     view_calls=30,
     load_seconds=5.0,
     load_clients=4,
-    backtest_file="p85",
+    backtest_file="p41",
     guide_files=1,
     guide_predict_calls=50,
 )
