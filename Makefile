@@ -49,7 +49,7 @@ flower: redis
 	$(BIN)/celery -A homegym flower --address=127.0.0.1 --port=$${FLOWER_PORT:-5555} --basic_auth=$${FLOWER_BASIC_AUTH:?FLOWER_BASIC_AUTH=user:passwort setzen}
 
 bench: redis migrate
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -79,28 +79,44 @@ def growth_figure(label: str, times: dict[int, float]) -> list[Figure]:
     return out
 
 
-def run(ctx: Context) -> list[Figure]:
-    sizes = ctx.sizes
+def fit_figures(sizes: tuple[int, ...], runs: int) -> list[Figure]:
+    """The coach's fit alone at each size, and the growth between sizes (no database)."""
     figures: list[Figure] = []
-    fit_medians: dict[int, float] = {}
-    store_medians: dict[int, float] = {}
-    for n in sizes.train_sets:
-        sets = data.chained_history(n)
-        runs = sizes.train_runs if n <= 1_000 else max(2, sizes.train_runs // 2)
-        fits = [s * 1000 for s in fit_seconds(sets, runs)]
-        stores = [s * 1000 for s in store_seconds(n, sets, runs)]
+    medians: dict[int, float] = {}
+    for n in sizes:
+        samples = [s * 1000 for s in fit_seconds(data.chained_history(n), runs_for(n, runs))]
         limit = LIMIT_S * 1000 if n == 1_000 else None
-        fig = timed_figure(f"train one model, fit only, {n:,} sets (1 core)", fits, "ms", limit)
-        fig2 = timed_figure(
+        fig = timed_figure(f"train one model, fit only, {n:,} sets (1 core)", samples, "ms", limit)
+        figures.append(fig)
+        medians[n] = fig.median
+    return figures + growth_figure("train fit only", medians)
+
+
+def store_figures(sizes: tuple[int, ...], runs: int) -> list[Figure]:
+    """``train_and_store`` at each size on the bench database, and the growth."""
+    figures: list[Figure] = []
+    medians: dict[int, float] = {}
+    for n in sizes:
+        samples = [s * 1000 for s in store_seconds(n, data.chained_history(n), runs_for(n, runs))]
+        limit = LIMIT_S * 1000 if n == 1_000 else None
+        fig = timed_figure(
             f"train one model, train_and_store, {n:,} sets (1 core)",
-            stores,
+            samples,
             "ms",
             limit,
             note="DB read + fit + artifact write",
         )
-        figures += [fig, fig2]
-        fit_medians[n] = fig.median
-        store_medians[n] = fig2.median
-    figures += growth_figure("train fit only", fit_medians)
-    figures += growth_figure("train_and_store", store_medians)
-    return figures
+        figures.append(fig)
+        medians[n] = fig.median
+    return figures + growth_figure("train_and_store", medians)
+
+
+def runs_for(n_sets: int, runs: int) -> int:
+    return runs if n_sets <= 1_000 else max(2, runs // 2)
+
+
+def run(ctx: Context) -> list[Figure]:
+    sizes = ctx.sizes
+    return fit_figures(sizes.train_sets, sizes.train_runs) + store_figures(
+        sizes.train_sets, sizes.train_runs
+    )
