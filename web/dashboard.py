@@ -62,14 +62,17 @@ def current_models(models: QuerySet[MLPredictionModel]) -> list[MLPredictionMode
 
 
 def set_counts(models: list[MLPredictionModel]) -> dict[tuple[int, int], int]:
-    """Current working-set counts per (user, exercise) in one query (warm-ups excluded)."""
+    """Current set counts per (user, exercise) in one query.
+
+    Counted like ``samples_at_training`` (every set of the exercise, warm-ups included), so
+    "new sets since training" is the plain difference.
+    """
     user_ids = {m.user_id for m in models}
     uebung_ids = {m.uebung_id for m in models if m.uebung_id}
     if not user_ids or not uebung_ids:
         return {}
     rows = (
         Satz.objects.filter(einheit__user__in=user_ids, uebung__in=uebung_ids)
-        .exclude(set_type=Satz.SetType.WARMUP)
         .values("einheit__user", "uebung")
         .annotate(n=Count("id"))
     )

@@ -1,7 +1,7 @@
 """The upload page's glue to ``core.importers``: parse, import, and say what happened.
 
 Parsing and importing live in ``core.importers`` (one transaction, idempotent); this module
-only turns the upload into text and the importer's answer into something a page can show.
+only hands the uploaded bytes over and turns the importer's answer into lines a page can show.
 """
 
 from __future__ import annotations
@@ -18,30 +18,17 @@ log = logging.getLogger(__name__)
 class ImportOutcome:
     ok: bool
     errors: list[tuple[int | None, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
     format: str = ""
-    summary: dict[str, int] = field(default_factory=dict)
 
 
-def decode_upload(raw: bytes) -> str:
-    """Exports come as UTF-8 (often with BOM) or, from Excel on Windows, as cp1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
-
-
-def _result_summary(result) -> dict[str, int]:
-    """The importer's counts (whatever it reports: created, skipped …) as a plain dict."""
-    if result is None:
-        return {}
-    if hasattr(result, "__dataclass_fields__"):
-        items = {name: getattr(result, name) for name in result.__dataclass_fields__}
-    else:
-        items = dict(vars(result))
-    return {k: v for k, v in items.items() if isinstance(v, int) and not isinstance(v, bool)}
+def _summary(result) -> list[str]:
+    """The importer's own German summary (counts and warnings)."""
+    try:
+        from core.importers.summary import summary_lines
+    except ImportError:
+        return [f"{name}: {value}" for name, value in vars(result).items()]
+    return summary_lines(result)
 
 
 def run_import(user, data: dict) -> ImportOutcome:
@@ -52,19 +39,14 @@ def run_import(user, data: dict) -> ImportOutcome:
         return ImportOutcome(ok=False, errors=[(None, _("Der Import ist noch nicht verfügbar."))])
 
     upload = data["datei"]
-    text = decode_upload(upload.read())
-    unit = data.get("unit") or None
+    raw = upload.read()  # bytes: the importer detects the encoding (UTF-8, BOM, cp1252 …)
     try:
-        parsed = parse_log(text, fmt=data.get("format") or "auto", unit=unit)
+        parsed = parse_log(raw, fmt=data.get("format") or "auto", unit=data.get("unit") or None)
         result = import_log(user, parsed)
     except ImportFormatError as exc:
-        return ImportOutcome(ok=False, errors=[(getattr(exc, "line", None), str(exc))])
+        line = getattr(exc, "line", None) or None
+        return ImportOutcome(ok=False, errors=[(line, getattr(exc, "message", str(exc)))])
     except (ValueError, UnicodeError) as exc:
         log.warning("import of %s failed: %s", upload.name, exc)
         return ImportOutcome(ok=False, errors=[(getattr(exc, "line", None), str(exc))])
-    return ImportOutcome(
-        ok=True,
-        warnings=list(getattr(parsed, "warnings", []) or []),
-        format=getattr(parsed, "format", ""),
-        summary=_result_summary(result),
-    )
+    return ImportOutcome(ok=True, lines=_summary(result), format=parsed.format)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.models import Uebung
-from web.units import human, plain, round_display
+from web.units import display_weight, human, plain
 
 log = logging.getLogger(__name__)
 
@@ -63,23 +63,16 @@ class RecommendationView:
         return plain(self.weight)
 
 
-def _coach_lookup():
-    """``ml_coach.cache.cached_recommendation``, or None while the coach is not installed."""
-    try:
-        from ml_coach.cache import cached_recommendation
-    except ImportError:
-        return None
-    return cached_recommendation
-
-
 def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:
-    """The coach's ``Recommendation`` in the lifter's unit, rounded to the exercise's step."""
+    """The coach's ``Recommendation`` in the lifter's *current* unit, on a loadable grid.
+
+    The coach rounds ``weight_kg`` to the exercise's increment (or to the grid the lifter's
+    history actually sits on); its ``display_weight`` may be in a unit the lifter has since
+    switched away from, so the display value is derived from ``weight_kg`` here.
+    """
     weight = None
     if rec.weight_kg is not None:
-        if rec.display_weight is not None and rec.display_unit == unit:
-            weight = Decimal(str(rec.display_weight))
-        else:
-            weight = round_display(rec.weight_kg, uebung.increment_kg, unit)
+        weight = display_weight(rec.weight_kg, uebung.increment_kg, unit)
     return RecommendationView(
         uebung_id=rec.uebung_id,
         source=rec.source,
@@ -92,24 +85,99 @@ def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:
     )
 
 
+def _coach_cache():
+    """``ml_coach.cache``, or None while the coach is not installed."""
+    try:
+        from ml_coach import cache as coach_cache
+    except ImportError:
+        return None
+    return coach_cache
+
+
+def warm_recommendations(coach_cache, user_id: int, uebung_ids: list[int]) -> dict[int, object]:
+    """The cached recommendations of many exercises at once: two queries, two Redis calls.
+
+    ``ml_coach.cache.cached_recommendation`` costs two queries per exercise to build its key
+    even when the answer is cached; the training view asks for every exercise of a workout,
+    so the same keys are built here for all of them together. Misses are left out (the caller
+    computes them one by one). ``tests/web`` asserts these keys equal the coach's own.
+    """
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    from core.models import MLPredictionModel, ModelStatus, Satz
+    from ml_coach.predictor import model_version
+    from ml_coach.recommendation import Recommendation
+
+    sets = {
+        row["uebung_id"]: row
+        for row in Satz.objects.filter(einheit__user_id=user_id, uebung_id__in=uebung_ids)
+        .values("uebung_id")
+        .annotate(last=Max("id"), n=Count("id"))
+    }
+    active = {
+        row.uebung_id: row
+        for row in MLPredictionModel.objects.filter(
+            user_id=user_id, uebung_id__in=uebung_ids, status=ModelStatus.ACTIVE
+        ).only("id", "uebung_id", "artifact_sha256")
+    }
+    version_keys = {pk: coach_cache._version_key(user_id, pk) for pk in uebung_ids}
+    counters = cache.get_many(list(version_keys.values())) or {}
+    keys = {}
+    for pk in uebung_ids:
+        agg = sets.get(pk, {})
+        counter = counters.get(version_keys[pk], 0) or 0
+        version = model_version(active.get(pk)) or "-"
+        keys[pk] = (
+            f"{coach_cache.PREFIX}:{user_id}:{pk}:v{counter}:m{version}"
+            f":s{agg.get('last') or 0}-{agg.get('n', 0)}"
+        )
+    hits = cache.get_many(list(keys.values())) or {}
+    found = {}
+    for pk, key in keys.items():
+        hit = hits.get(key)
+        if isinstance(hit, dict):
+            try:
+                found[pk] = Recommendation(**hit)
+            except TypeError:
+                continue
+    return found
+
+
 def recommendations_for(
     user_id: int, uebungen: Iterable[Uebung], unit: str
 ) -> dict[int, RecommendationView]:
-    """The recommendation per exercise id; exercises the coach cannot answer for are missing."""
-    lookup = _coach_lookup()
-    if lookup is None:
+    """The recommendation per exercise id; exercises the coach cannot answer for are missing.
+
+    Warm cache: a fixed number of queries for any number of exercises. Cold cache or Redis
+    down: each missing one is computed through the coach (and stored when Redis is up).
+    """
+    coach_cache = _coach_cache()
+    by_id = {u.pk: u for u in uebungen}
+    if coach_cache is None or not by_id:
         return {}
-    result: dict[int, RecommendationView] = {}
-    for uebung in uebungen:
+    batch = getattr(coach_cache, "cached_recommendations", None)
+    try:
+        if batch is not None:
+            recs = dict(batch(user_id, list(by_id)))
+        else:
+            recs = warm_recommendations(coach_cache, user_id, list(by_id))
+    except Exception:
+        log.exception("batched recommendation lookup failed for user %s", user_id)
+        recs = {}
+    for pk in by_id:
+        if recs.get(pk) is not None:
+            continue
         try:
-            rec = lookup(user_id, uebung.pk)
+            recs[pk] = coach_cache.cached_recommendation(user_id, pk)
         except Exception:
             # The page must render with the cache or the coach down: log, show nothing.
-            log.exception("recommendation failed for user %s, uebung %s", user_id, uebung.pk)
-            continue
-        if rec is not None:
-            result[uebung.pk] = to_view(rec, uebung, unit)
-    return result
+            log.exception("recommendation failed for user %s, uebung %s", user_id, pk)
+    return {
+        pk: to_view(rec, by_id[pk], unit)
+        for pk, rec in recs.items()
+        if rec is not None and pk in by_id
+    }
 
 
 def invalidate(user_id: int, uebung_id: int) -> None:

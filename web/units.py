@@ -9,6 +9,7 @@ from core.plates import round_to_step
 
 KG_PLACES = Decimal("0.001")  # Satz.gewicht has three decimal places
 DISPLAY_PLACES = Decimal("0.01")
+LB_GRID_TOLERANCE = 0.05  # lb: 3-decimal kg storage puts 135 lb at 134.9997
 
 
 def user_unit(user) -> str:
@@ -56,8 +57,18 @@ def display_increment(increment_kg: Decimal | float, unit: str) -> Decimal:
     return Decimal(str(increment_kg))
 
 
-def round_display(kg: float, increment_kg: Decimal | float, unit: str) -> Decimal:
-    """A recommended kg weight in the lifter's unit, on the exercise's plate grid."""
-    value = float(from_kg(kg, unit))
+def display_weight(weight_kg: float, increment_kg: Decimal | float, unit: str) -> Decimal:
+    """A recommended weight (kg, already on the coach's plate grid) in the lifter's unit.
+
+    kg: shown as is. lb: a weight from an lb history sits on the 2.5-lb grid and is shown as
+    that whole figure (61.235 kg → 135 lb); a kg-grid weight is rounded to the exercise's
+    step in lb (62.5 kg → 137.79 lb → 140 lb with 5-lb steps), what an lb lifter can load.
+    """
+    if unit != DisplayUnit.LB:
+        return from_kg(weight_kg, unit)
+    value = float(from_kg(weight_kg, unit))
+    on_lb_grid = round_to_step(value, 2.5)
+    if abs(value - on_lb_grid) <= LB_GRID_TOLERANCE:
+        return Decimal(str(on_lb_grid)).quantize(DISPLAY_PLACES)
     step = float(display_increment(increment_kg, unit))
     return Decimal(str(round_to_step(value, step))).quantize(DISPLAY_PLACES)

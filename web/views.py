@@ -439,7 +439,8 @@ def ml_retrain(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         from workers.tasks import retrain_model
 
-        retrain_model.delay(model.user_id, model.uebung_id)
+        # force: staff asked for it, even when no new sets arrived since the last training.
+        retrain_model.delay(model.user_id, model.uebung_id, force=True)
     except Exception:
         # Broker down or workers missing: say so; nothing was lost, the sets are stored.
         log.exception("could not queue retraining of model %s", model.pk)

@@ -7,6 +7,9 @@
     top: "#1a5fb4", e1rm: "#26a269", actual: "#1a5fb4", model: "#e66100", baseline: "#77767b"
   };
   var DASHED = { e1rm: [6, 4], baseline: [5, 5] };
+  // Lower order is drawn on top: the coach's line over the actual one over the baseline.
+  var ORDER = { model: 0, top: 1, actual: 1, e1rm: 2, baseline: 2 };
+  var WIDTH = { actual: 3, top: 3 };
 
   function chartConfig(spec) {
     return {
@@ -20,8 +23,9 @@
             borderColor: COLORS[ds.key] || "#444",
             backgroundColor: COLORS[ds.key] || "#444",
             borderDash: DASHED[ds.key] || [],
+            order: ORDER[ds.key] || 0,
             pointRadius: spec.labels.length > 60 ? 0 : 2,
-            borderWidth: 2,
+            borderWidth: WIDTH[ds.key] || 2,
             spanGaps: true,
             tension: 0.15
           };
@@ -36,7 +40,12 @@
           x: { ticks: { maxTicksLimit: 6, autoSkip: true } },
           y: { title: { display: true, text: spec.unit } }
         },
-        plugins: { legend: { position: "bottom", labels: { boxWidth: 14 } } }
+        plugins: {
+          legend: {
+            position: "bottom",
+            labels: { boxWidth: 14, sort: function (a, b) { return a.datasetIndex - b.datasetIndex; } }
+          }
+        }
       }
     };
   }
