@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from core.importers import ImportFormatError, parse_log
+from core.importers.summary import summary_lines
+from core.importers.writer import import_log
 
 log = logging.getLogger(__name__)
 
@@ -22,22 +24,8 @@ class ImportOutcome:
     format: str = ""
 
 
-def _summary(result) -> list[str]:
-    """The importer's own German summary (counts and warnings)."""
-    try:
-        from core.importers.summary import summary_lines
-    except ImportError:
-        return [f"{name}: {value}" for name, value in vars(result).items()]
-    return summary_lines(result)
-
-
 def run_import(user, data: dict) -> ImportOutcome:
     """Parse and import one uploaded file for ``user``; errors name the file's line."""
-    try:
-        from core.importers import ImportFormatError, import_log, parse_log
-    except ImportError:
-        return ImportOutcome(ok=False, errors=[(None, _("Der Import ist noch nicht verfügbar."))])
-
     upload = data["datei"]
     raw = upload.read()  # bytes: the importer detects the encoding (UTF-8, BOM, cp1252 …)
     try:
@@ -49,4 +37,4 @@ def run_import(user, data: dict) -> ImportOutcome:
     except (ValueError, UnicodeError) as exc:
         log.warning("import of %s failed: %s", upload.name, exc)
         return ImportOutcome(ok=False, errors=[(getattr(exc, "line", None), str(exc))])
-    return ImportOutcome(ok=True, lines=_summary(result), format=parsed.format)
+    return ImportOutcome(ok=True, lines=summary_lines(result), format=parsed.format)

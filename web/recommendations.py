@@ -12,9 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from core.models import Uebung
+from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
+from ml_coach import cache as coach_cache
+from ml_coach.predictor import model_version
+from ml_coach.recommendation import Recommendation
 from web.units import display_weight, human, plain
 
 log = logging.getLogger(__name__)
@@ -85,16 +90,7 @@ def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:
     )
 
 
-def _coach_cache():
-    """``ml_coach.cache``, or None while the coach is not installed."""
-    try:
-        from ml_coach import cache as coach_cache
-    except ImportError:
-        return None
-    return coach_cache
-
-
-def warm_recommendations(coach_cache, user_id: int, uebung_ids: list[int]) -> dict[int, object]:
+def warm_recommendations(user_id: int, uebung_ids: list[int]) -> dict[int, Recommendation]:
     """The cached recommendations of many exercises at once: two queries, two Redis calls.
 
     ``ml_coach.cache.cached_recommendation`` costs two queries per exercise to build its key
@@ -102,13 +98,6 @@ def warm_recommendations(coach_cache, user_id: int, uebung_ids: list[int]) -> di
     so the same keys are built here for all of them together. Misses are left out (the caller
     computes them one by one). ``tests/web`` asserts these keys equal the coach's own.
     """
-    from django.core.cache import cache
-    from django.db.models import Count, Max
-
-    from core.models import MLPredictionModel, ModelStatus, Satz
-    from ml_coach.predictor import model_version
-    from ml_coach.recommendation import Recommendation
-
     sets = {
         row["uebung_id"]: row
         for row in Satz.objects.filter(einheit__user_id=user_id, uebung_id__in=uebung_ids)
@@ -152,16 +141,15 @@ def recommendations_for(
     Warm cache: a fixed number of queries for any number of exercises. Cold cache or Redis
     down: each missing one is computed through the coach (and stored when Redis is up).
     """
-    coach_cache = _coach_cache()
     by_id = {u.pk: u for u in uebungen}
-    if coach_cache is None or not by_id:
+    if not by_id:
         return {}
     batch = getattr(coach_cache, "cached_recommendations", None)
     try:
         if batch is not None:
             recs = dict(batch(user_id, list(by_id)))
         else:
-            recs = warm_recommendations(coach_cache, user_id, list(by_id))
+            recs = warm_recommendations(user_id, list(by_id))
     except Exception:
         log.exception("batched recommendation lookup failed for user %s", user_id)
         recs = {}
@@ -183,10 +171,6 @@ def recommendations_for(
 def invalidate(user_id: int, uebung_id: int) -> None:
     """Drop the cached recommendation after a set changed; a dead cache is not an error."""
     try:
-        from ml_coach.cache import invalidate as coach_invalidate
-    except ImportError:
-        return
-    try:
-        coach_invalidate(user_id, uebung_id)
+        coach_cache.invalidate(user_id, uebung_id)
     except Exception:
         log.exception("could not invalidate recommendation for %s/%s", user_id, uebung_id)

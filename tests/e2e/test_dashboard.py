@@ -21,7 +21,8 @@ CANVAS_INK = """canvas => {
 
 @pytest.fixture
 def trained(django_user_model):
-    trainer = pytest.importorskip("ml_coach.trainer", reason="ml_coach not merged yet")
+    from ml_coach import trainer
+
     user = django_user_model.objects.create_user("anna", password="pw-anna-123")
     exercises = [
         Uebung.objects.create(name="Kniebeuge", equipment="barbell"),
@@ -33,7 +34,7 @@ def trained(django_user_model):
 
 
 def test_dashboard_shows_models_and_draws_charts(page, trained):
-    user, exercises, models = trained
+    _user, _exercises, models = trained
     login(page, "anna", "pw-anna-123")
     page.click("#ml-card a >> nth=0")
     page.wait_for_url("**/ml/dashboard/")
@@ -54,7 +55,7 @@ def test_dashboard_shows_models_and_draws_charts(page, trained):
 
 
 def test_exercise_history_chart_draws(page, trained):
-    user, exercises, _models = trained
+    _user, exercises, _models = trained
     login(page, "anna", "pw-anna-123")
     page.goto(exercises[0].get_absolute_url())
     canvas = page.locator("#history-chart")

@@ -29,7 +29,6 @@ def lifter(django_user_model):
 
 
 def test_log_a_set_and_the_recommendation_updates(page, lifter):
-    pytest.importorskip("ml_coach.trainer", reason="ml_coach not merged yet")
     from ml_coach.trainer import train_and_store
 
     user, bank, kniebeuge, rudern = lifter

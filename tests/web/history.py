@@ -46,13 +46,11 @@ def make_history(
 ) -> list[Trainingseinheit]:
     """``sessions`` past workouts (about weekly), each with every exercise in ``uebungen``."""
     now = timezone.now()
-    plans = [
-        list(_plan(u, k, sessions, start_kg, realistic)) for k, u in enumerate(uebungen)
-    ]
+    plans = [list(_plan(u, k, sessions, start_kg, realistic)) for k, u in enumerate(uebungen)]
     rng = random.Random(sessions)
     workouts = []
     day = 0
-    for i in range(sessions):
+    for _ in range(sessions):
         day += 7 + (rng.choice([0, 0, 0, 7]) if realistic else 0)  # sometimes a missed week
         workouts.append(Trainingseinheit(user=user, datum=now - timedelta(days=day)))
     workouts.reverse()

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, Uebung, UserProfile
+from ml_coach import cache as coach_cache
 from tests.web.conftest import HTMX
 from tests.web.history import make_history
 
-coach_cache = pytest.importorskip("ml_coach.cache", reason="ml_coach.cache not merged yet")
-
 pytestmark = pytest.mark.django_db
+
+# session, user, workout, profile, sets, set counts, active models, exercise choices (8) + slack
+MAX_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +61,10 @@ def test_recommendation_with_value_source_and_one_tap_fill(client_a, user_a, tod
     assert rec.source in {"model", "baseline"} and rec.weight_kg
     html = client_a.get(today.get_absolute_url()).content.decode()
     weight = f"{rec.weight_kg:g}".replace(".", ",")
-    assert f"ML-Empfehlung:</span>\n      <strong class=\"rec-value\">{weight} kg × {rec.reps} Wdh" in html
+    assert (
+        f'ML-Empfehlung:</span>\n      <strong class="rec-value">{weight} kg × {rec.reps} Wdh'
+        in html
+    )
     assert f'data-fill-weight="{rec.weight_kg:g}"' in html
     assert f'data-fill-reps="{rec.reps}"' in html
     assert rec.explanation in html
@@ -69,7 +74,9 @@ def test_recommendation_with_value_source_and_one_tap_fill(client_a, user_a, tod
 def test_logging_a_set_updates_the_recommendation_in_the_partial(client_a, user_a, today, bank):
     make_history(user_a, [bank], sessions=3)  # 9 working sets
     _plan(client_a, today, bank)
-    assert "Noch zu wenig Daten: 9/10 Sätze" in client_a.get(today.get_absolute_url()).content.decode()
+    assert (
+        "Noch zu wenig Daten: 9/10 Sätze" in client_a.get(today.get_absolute_url()).content.decode()
+    )
     response = _add(client_a, today, bank, gewicht="65", wiederholungen="8")
     assert response.status_code == 200
     html = response.content.decode()
@@ -133,16 +140,18 @@ def test_warm_lookup_uses_the_coachs_keys(user_a, bank, kniebeuge):
 
     make_history(user_a, [bank, kniebeuge], sessions=4)
     ids = [bank.pk, kniebeuge.pk]
-    assert warm_recommendations(coach_cache, user_a.pk, ids) == {}
+    assert warm_recommendations(user_a.pk, ids) == {}
     expected = {pk: coach_cache.cached_recommendation(user_a.pk, pk) for pk in ids}
-    assert warm_recommendations(coach_cache, user_a.pk, ids) == expected
+    assert warm_recommendations(user_a.pk, ids) == expected
     coach_cache.invalidate(user_a.pk, bank.pk)
-    assert set(warm_recommendations(coach_cache, user_a.pk, ids)) == {kniebeuge.pk}
+    assert set(warm_recommendations(user_a.pk, ids)) == {kniebeuge.pk}
 
 
 def _workout_with(user, uebungen):
     make_history(user, uebungen, sessions=4)
-    einheit = Trainingseinheit.objects.create(user=user, datum=timezone.now() + timedelta(minutes=1))
+    einheit = Trainingseinheit.objects.create(
+        user=user, datum=timezone.now() + timedelta(minutes=1)
+    )
     rows = [
         Satz(einheit=einheit, uebung=u, satz_nr=1, gewicht=50, wiederholungen=8) for u in uebungen
     ]
@@ -174,16 +183,16 @@ def test_training_view_queries_are_bounded_and_do_not_grow_with_exercises(
     computed = []
     original = MLPredictor.recommend
     monkeypatch.setattr(
-        MLPredictor, "recommend", lambda self, *a, **k: computed.append(a) or original(self, *a, **k)
+        MLPredictor,
+        "recommend",
+        lambda self, *a, **k: computed.append(a) or original(self, *a, **k),
     )
     warm_big, response = _count_queries(client_a, big.get_absolute_url())
     _count_queries(client_b, small.get_absolute_url())
     warm_small, _ = _count_queries(client_b, small.get_absolute_url())
-    computed_when_warm = [c for c in computed]
-    computed.clear()
 
-    assert warm_big <= 8, f"training view with 10 exercises: {warm_big} queries"
+    assert warm_big <= MAX_QUERIES, f"training view with 10 exercises: {warm_big} queries"
     assert warm_big == warm_small, (warm_big, warm_small)
     assert cold > warm_big
-    assert len(computed_when_warm) == 1  # only the small workout's first (cold) render
+    assert len(computed) == 1  # only the small workout's first (cold) render computed
     assert response.content.decode().count("data-fill-weight=") == 10
