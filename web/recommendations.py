@@ -60,7 +60,7 @@ class RecommendationView:
     def source_label(self) -> str:
         return {
             "model": _("ML-Modell (aus deiner Historie gelernt)"),
-            "baseline": _("Baseline (letztes Gewicht, Doppelprogression)"),
+            "baseline": _("Baseline (Top-Gewicht vom letzten Mal)"),
         }.get(self.source, _("noch keine – zu wenig Sätze"))
 
     @property

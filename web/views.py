@@ -197,9 +197,20 @@ def _render_workout(
         "blocks": blocks,
         "einheit_n_saetze": sum(len(b.saetze) for b in blocks),
         "unit": unit,
+        "set_types": Satz.SetType.choices,
         "add_form": add_form or AddExerciseForm(user=request.user),
+        "exercise_choices": _exercise_choices(request.user, {b.uebung.pk for b in blocks}),
     }
     return render(request, "web/workout.html", context, status=status)
+
+
+def _exercise_choices(user, exclude: set[int]) -> list[Uebung]:
+    """Exercises to add: catalogue and own ones not yet in this workout (one query)."""
+    return [
+        u
+        for u in visible_exercises(user).only("id", "name").order_by("name")
+        if u.pk not in exclude
+    ]
 
 
 def _render_block(
@@ -214,8 +225,6 @@ def _render_block(
     unit = user_unit(request.user)
     bound = (uebung, bound_form) if bound_form is not None else None
     blocks = _blocks(request, einheit, unit, only=uebung, bound=bound)
-    # Keyboard flow: after a swap the cursor is back in the weight field of this exercise.
-    blocks[0].form.fields["gewicht"].widget.attrs["autofocus"] = True
     n_saetze = Satz.objects.filter(einheit=einheit).count()
     context = {
         "einheit": einheit,
@@ -223,6 +232,9 @@ def _render_block(
         "unit": unit,
         "oob_summary": True,
         "n_saetze": n_saetze,
+        "set_types": Satz.SetType.choices,
+        # Keyboard flow: after a swap the cursor is back in the weight field of this exercise.
+        "focus": True,
     }
     return render(request, "web/_exercise_block.html", context, status=status)
 

@@ -75,11 +75,11 @@ def login(page, username: str, password: str) -> None:
     page.wait_for_url("**/")
 
 
-def screenshot(page, name: str, *, publish: bool = True) -> Path:
-    """A phone-sized full-page screenshot in test-artifacts/, copied to docs/ for the README."""
+def screenshot(page, name: str, *, publish: bool = True, full_page: bool = True) -> Path:
+    """A phone-sized screenshot in test-artifacts/, copied to docs/ for the README."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(target), full_page=True)
+    page.screenshot(path=str(target), full_page=full_page)
     if publish:
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, DOCS_SCREENSHOTS / f"{name}.png")

@@ -60,5 +60,5 @@ def test_exercise_history_chart_draws(page, trained):
     page.goto(exercises[0].get_absolute_url())
     canvas = page.locator("#history-chart")
     assert canvas.evaluate(CANVAS_INK) > 1000
-    screenshot(page, "exercise-history")
+    screenshot(page, "exercise-history", full_page=False)
     assert page.js_errors == []
