@@ -40,6 +40,8 @@ def test_log_a_set_and_the_recommendation_updates(page, lifter):
     page.select_option("#id_uebungen", [str(bank.pk), str(kniebeuge.pk), str(rudern.pk)])
     page.click("main button[type=submit]")
     page.wait_for_selector(f"#ex-{bank.pk}")
+    # htmx binds on DOMContentLoaded: typing earlier would post the plain form.
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
 
     bank_rec = page.locator(f"#rec-{bank.pk} .rec-value")
     assert bank_rec.inner_text() == "Noch zu wenig Daten: 9/10 Sätze"
@@ -66,8 +68,12 @@ def test_log_a_set_and_the_recommendation_updates(page, lifter):
     assert re.fullmatch(r"\d+(,\d+)? kg × \d+ Wdh", new_rec), new_rec
     assert page.locator(f"#ex-{bank.pk} tr[id^=satz-]").count() == 1
     assert page.locator("#workout-summary").inner_text() == "1 Satz"
-    # The cursor is back in the weight field for the next set.
-    assert page.evaluate("document.activeElement.name") == "gewicht"
+    # The cursor is back in the weight field for the next set (htmx focuses after settling).
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === 'gewicht-' + id",
+        arg=bank.pk,
+        timeout=5_000,
+    )
 
     # One tap: the form takes the recommendation, the explanation and source appear.
     block.locator("input[name=gewicht]").fill("")
