@@ -75,12 +75,16 @@ def login(page, username: str, password: str) -> None:
     page.wait_for_url("**/")
 
 
-def screenshot(page, name: str, *, publish: bool = True, full_page: bool = True) -> Path:
-    """A phone-sized screenshot in test-artifacts/, copied to docs/ for the README."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """A phone-sized screenshot in test-artifacts/ (every run, for reviewers).
+
+    With ``UPDATE_SCREENSHOTS=1`` it is also copied to docs/screenshots/ for the README; not
+    by default, so a test run leaves the working tree clean.
+    """
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=full_page)
-    if publish:
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, DOCS_SCREENSHOTS / f"{name}.png")
     return target
