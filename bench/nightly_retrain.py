@@ -10,6 +10,7 @@ The clock runs from queueing to the last model row written; worker start-up is n
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -118,6 +119,7 @@ def one_run(user_ids: list[int], expected: int, concurrency: int, timeout: float
 
     reset_models(user_ids)
     env.flush_redis()
+    cpu_before = children_cpu_seconds()
     with celery_worker(concurrency):
         started = time.perf_counter()
         nightly_signature(user_ids, force=True).apply_async()
@@ -132,12 +134,21 @@ def one_run(user_ids: list[int], expected: int, concurrency: int, timeout: float
             if idle >= 5:  # nothing queued or running for a second: whatever is done is all
                 break
         seconds = time.perf_counter() - started
+    # The worker tree has been reaped by now: its CPU time is in our children's usage.
+    # Includes start-up and shutdown, so it slightly overstates the busy cores.
+    cpu = children_cpu_seconds() - cpu_before
     return {
+        "cpu_seconds": cpu,
         "models": done,
         "seconds": seconds,
         "timed_out": seconds >= timeout,
         "failed": trained_rows(user_ids) - active_rows(user_ids),
     }
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def active_rows(user_ids: list[int]) -> int:
@@ -164,7 +175,9 @@ def run(ctx: Context) -> list[Figure]:
         rates[concurrency] = rate
         note = (
             f"{result['models']}/{expected} models ({result['failed']} FAILED) "
-            f"from {len(user_ids)} users in {result['seconds']:.1f} s"
+            f"from {len(user_ids)} users in {result['seconds']:.1f} s; workers used "
+            f"{result['cpu_seconds']:.0f} CPU-s (≈ {result['cpu_seconds'] / result['seconds']:.2f}"
+            f" cores busy); load average {os.getloadavg()[0]:.1f}"
         )
         if result["timed_out"] or result["models"] < expected:
             note += "; INCOMPLETE"
