@@ -5,6 +5,9 @@ Redis; PostgreSQL is the database. The work is what beat's ``nightly_full_retrai
 (``workers.tasks.nightly_signature``: population model first, then one task per user) for
 ``nightly_users`` replayed real lifters × their ``nightly_exercises`` busiest exercises.
 The clock runs from queueing to the last model row written; worker start-up is not counted.
+Started by the workers helper as a standalone script on synthetic lifters; here the lifters
+are real logs replayed, the database is the bench's PostgreSQL, and the note says how many
+cores the workers actually kept busy (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -120,13 +123,15 @@ def one_run(user_ids: list[int], expected: int, concurrency: int, timeout: float
     reset_models(user_ids)
     env.flush_redis()
     cpu_before = children_cpu_seconds()
-    with celery_worker(concurrency):
+    with celery_worker(concurrency) as proc:
         started = time.perf_counter()
         nightly_signature(user_ids, force=True).apply_async()
         idle = 0
         done = 0
         while time.perf_counter() - started < timeout:
             time.sleep(0.2)
+            if proc.poll() is not None:
+                raise RuntimeError(f"celery worker died; see {env.VAR}/worker-c{concurrency}.log")
             done = trained_rows(user_ids)
             if done >= expected:
                 break
@@ -137,7 +142,15 @@ def one_run(user_ids: list[int], expected: int, concurrency: int, timeout: float
     # The worker tree has been reaped by now: its CPU time is in our children's usage.
     # Includes start-up and shutdown, so it slightly overstates the busy cores.
     cpu = children_cpu_seconds() - cpu_before
+    from django.db.models import Avg
+
+    from core.models import MLPredictionModel
+
+    fit = MLPredictionModel.objects.filter(user_id__in=user_ids).aggregate(
+        s=Avg("training_seconds")
+    )["s"]
     return {
+        "fit_seconds": fit or 0.0,
         "cpu_seconds": cpu,
         "models": done,
         "seconds": seconds,
@@ -177,7 +190,8 @@ def run(ctx: Context) -> list[Figure]:
             f"{result['models']}/{expected} models ({result['failed']} FAILED) "
             f"from {len(user_ids)} users in {result['seconds']:.1f} s; workers used "
             f"{result['cpu_seconds']:.0f} CPU-s (≈ {result['cpu_seconds'] / result['seconds']:.2f}"
-            f" cores busy); load average {os.getloadavg()[0]:.1f}"
+            f" cores busy); {result['fit_seconds']:.3f} s/model training; "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         if result["timed_out"] or result["models"] < expected:
             note += "; INCOMPLETE"
