@@ -1,0 +1,112 @@
+"""From a saved set to an ACTIVE model, through the real broker and a real worker."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from core.models import MLPredictionModel, ModelStatus, Satz
+from tests.workers import trainers
+from tests.workers.conftest import log_sets, started, wait_for
+from workers import training
+from workers.tasks import pending_key, retrain_model
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _active(user, uebung):
+    return MLPredictionModel.objects.filter(user=user, uebung=uebung, status=ModelStatus.ACTIVE)
+
+
+def test_tenth_set_produces_active_model(worker_env, user_a, bankdruecken):
+    log_sets(user_a, bankdruecken, 9)
+    assert cache.get(pending_key(user_a.id, bankdruecken.id)) is None
+    assert not MLPredictionModel.objects.exists()
+
+    log_sets(user_a, bankdruecken, 1, start_kg=80)
+    assert cache.get(pending_key(user_a.id, bankdruecken.id)) == 1
+
+    model = wait_for(lambda: _active(user_a, bankdruecken).first())
+    assert model.samples_at_training == 10
+    assert training.artifact_file(model.artifact_path).is_file()
+    assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)]
+    assert not MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists()
+
+    try:
+        from ml_coach.cache import cached_recommendation
+    except ImportError:
+        return
+    recommendation = cached_recommendation(user_a.id, bankdruecken.id)
+    assert recommendation.n_sets >= 1
+    assert recommendation.source != "not_enough_data"
+
+
+def test_25_rapid_saves_queue_one_retrain(worker_env, settings, user_a, bankdruecken):
+    settings.ML_RETRAIN_DEBOUNCE_SECONDS = 3
+    log_sets(user_a, bankdruecken, 25)
+    model = wait_for(lambda: _active(user_a, bankdruecken).first())
+    time.sleep(1.5)  # room for a second retrain, if one had been queued
+    assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)]
+    assert cache.get(trainers.CALLS_KEY) == 1
+    assert model.samples_at_training == 25
+    assert MLPredictionModel.objects.count() == 1
+
+
+def test_sets_of_one_transaction_register_one_hook(db, user_a, bankdruecken):
+    with transaction.atomic():
+        log_sets(user_a, bankdruecken, 12)
+        assert len(connection.run_on_commit) == 1
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            log_sets(user_a, bankdruecken, 1, start_kg=90)
+            raise RuntimeError("rolled back")
+        log_sets(user_a, bankdruecken, 1, start_kg=95)
+        # The rolled-back savepoint's hook is gone; the memo must not suppress a new one.
+        assert len(connection.run_on_commit) == 1
+
+
+def test_two_retrains_at_once_one_artifact(worker_env, user_a, bankdruecken):
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
+    cache.set(trainers.SLOW_KEY, 2.0)
+    retrain_model.delay(user_a.id, bankdruecken.id)
+    wait_for(lambda: MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists())
+    # A second retrain of the same model meanwhile: refused by the lock, not a second file.
+    assert training.retrain(user_a.id, bankdruecken.id, owner="manual")["status"] == "busy"
+    retrain_model.delay(user_a.id, bankdruecken.id)
+    model = wait_for(lambda: _active(user_a, bankdruecken).first())
+    wait_for(lambda: len(started("workers.tasks.retrain_model")) == 2)
+    time.sleep(0.5)
+    assert cache.get(trainers.CALLS_KEY) == 1  # the second run found the model up to date
+    rows = list(MLPredictionModel.objects.filter(user=user_a, uebung=bankdruecken))
+    assert [r.status for r in rows] == [ModelStatus.ACTIVE]
+    files = [p for p in training.model_root().rglob("*") if p.is_file()]
+    assert files == [training.artifact_file(model.artifact_path)]
+
+
+def log_sets_unsaved(user, uebung, n):
+    """Sets for bulk_create (no signals), in workouts created here."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from core.models import Trainingseinheit
+
+    sets = []
+    for i in range(n):
+        einheit, _ = Trainingseinheit.objects.get_or_create(
+            user=user, datum=timezone.now() - timedelta(days=30 - 2 * (i // 3))
+        )
+        sets.append(
+            Satz(
+                einheit=einheit,
+                uebung=uebung,
+                satz_nr=i % 3 + 1,
+                gewicht=Decimal(60 + 2.5 * (i // 3)),
+                wiederholungen=8,
+            )
+        )
+    return sets
