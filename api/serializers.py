@@ -54,6 +54,7 @@ class TaskStateSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     uebung_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
     result = serializers.JSONField(allow_null=True)
     error = serializers.CharField(allow_null=True)
 

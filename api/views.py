@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 
-from celery.result import AsyncResult
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -29,6 +28,7 @@ from api.serializers import (
 )
 from core.models import Uebung
 from workers import training
+from workers.dispatch import BrokerUnavailable, queue_job
 from workers.models import TrainingJob
 
 logger = logging.getLogger(__name__)
@@ -104,25 +104,23 @@ class TrainView(APIView):
         jobs = []
         try:
             for exercise_id in exercises:
-                result = retrain_model.apply_async(
-                    (target.pk, exercise_id), kwargs={"force": True}, ignore_result=False
-                )
-                TrainingJob.objects.create(
-                    task_id=result.id,
-                    requested_by=request.user,
-                    user=target,
-                    uebung_id=exercise_id,
-                    task_name=retrain_model.name,
+                job = queue_job(
+                    request.user,
+                    retrain_model,
+                    (target.pk, exercise_id),
+                    target.pk,
+                    exercise_id,
+                    force=True,
                 )
                 jobs.append(
                     {
-                        "task_id": result.id,
+                        "task_id": job.task_id,
                         "uebung_id": exercise_id,
-                        "status_url": f"/api/ml/tasks/{result.id}/",
+                        "status_url": f"/api/ml/tasks/{job.task_id}/",
                     }
                 )
-        except Exception:
-            logger.exception("Training für user=%s nicht eingeplant", target.pk)
+        except BrokerUnavailable as exc:
+            logger.warning("Training für user=%s nicht eingeplant: %s", target.pk, exc)
             return Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(
             {"task_ids": [job["task_id"] for job in jobs], "jobs": jobs},
@@ -164,33 +162,24 @@ class TaskStateView(APIView):
     @extend_schema(
         operation_id="ml_task_state",
         summary="Zustand einer selbst eingeplanten Trainingsaufgabe",
-        responses={
-            200: TaskStateSerializer,
-            503: OpenApiResponse(ErrorSerializer, description="Ergebnisspeicher nicht erreichbar."),
-            **COMMON_ERRORS,
-        },
+        responses={200: TaskStateSerializer, **COMMON_ERRORS},
     )
     def get(self, request: Request, task_id: str) -> Response:
-        job = TrainingJob.objects.filter(task_id=task_id[:64], requested_by=request.user).first()
-        if job is None or len(task_id) > 64:
+        if len(task_id) > 64:
             raise NotFound()
-        result = AsyncResult(job.task_id)
-        try:
-            state = result.state
-            value = result.result if state == "SUCCESS" else None
-            error = result.result.__class__.__name__ if state == "FAILURE" else None
-        except Exception:
-            logger.exception("Zustand von Task %s nicht lesbar", job.task_id)
-            return Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        job = TrainingJob.objects.filter(task_id=task_id, requested_by=request.user).first()
+        if job is None:
+            raise NotFound()
         return Response(
             {
                 "task_id": job.task_id,
-                "state": state,
+                "state": job.state,
                 "task": job.task_name,
                 "user_id": job.user_id,
                 "uebung_id": job.uebung_id,
                 "created_at": job.created_at,
-                "result": value if isinstance(value, dict | list | str | int | float) else None,
-                "error": error,
+                "updated_at": job.updated_at,
+                "result": job.result,
+                "error": job.error or None,
             }
         )

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from core.admin import MLPredictionModelAdmin
 from core.models import MLPredictionModel
+from workers.dispatch import queue_job
 from workers.models import TrainingJob
 
 logger = logging.getLogger(__name__)
@@ -30,30 +31,17 @@ def _can_retrain(request: HttpRequest) -> bool:
     return user.is_active and user.is_staff and user.has_perm("core.change_mlpredictionmodel")
 
 
-def queue_job(request: HttpRequest, task, args: tuple, user_id: int, uebung_id=None, **kw):
-    """Queue ``task`` and record who asked for it (the API shows state only to them)."""
-    result = task.apply_async(args, kwargs=kw, ignore_result=False)
-    TrainingJob.objects.create(
-        task_id=result.id,
-        requested_by=request.user,
-        user_id=user_id,
-        uebung_id=uebung_id,
-        task_name=task.name,
-    )
-    return result
-
-
 class RetrainMixin:
     def has_retrain_permission(self, request: HttpRequest) -> bool:
         return _can_retrain(request)
 
     def _report(self, request: HttpRequest, queued: int, error: Exception | None) -> None:
         if error is not None:
-            logger.exception("Training aus dem Admin nicht eingeplant", exc_info=error)
+            logger.warning("Training aus dem Admin nicht eingeplant: %s", error)
             self.message_user(
                 request,
-                _("Celery/Redis nicht erreichbar: %(n)d Aufgabe(n) eingeplant, Rest nicht (%(e)s).")
-                % {"n": queued, "e": error.__class__.__name__},
+                _("Celery/Redis nicht erreichbar: %(n)d Aufgabe(n) eingeplant, der Rest nicht.")
+                % {"n": queued},
                 messages.ERROR,
             )
             return
@@ -87,7 +75,12 @@ class RetrainableMLPredictionModelAdmin(RetrainMixin, MLPredictionModelAdmin):
         try:
             for user_id, uebung_id in pairs:
                 queue_job(
-                    request, retrain_model, (user_id, uebung_id), user_id, uebung_id, force=True
+                    request.user,
+                    retrain_model,
+                    (user_id, uebung_id),
+                    user_id,
+                    uebung_id,
+                    force=True,
                 )
                 queued += 1
         except Exception as exc:
@@ -109,7 +102,7 @@ class RetrainUserAdmin(RetrainMixin, UserAdmin):
         queued, error = 0, None
         try:
             for user_id in queryset.values_list("pk", flat=True):
-                queue_job(request, retrain_user_models, (user_id,), user_id, force=True)
+                queue_job(request.user, retrain_user_models, (user_id,), user_id, force=True)
                 queued += 1
         except Exception as exc:
             error = exc
@@ -118,11 +111,22 @@ class RetrainUserAdmin(RetrainMixin, UserAdmin):
 
 @admin.register(TrainingJob)
 class TrainingJobAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "task_name", "user", "uebung", "requested_by", "task_id")
-    list_filter = ("task_name",)
+    list_display = ("created_at", "task_name", "state", "user", "uebung", "requested_by")
+    list_filter = ("state", "task_name")
     search_fields = ("task_id", "user__username", "requested_by__username")
     list_select_related = ("user", "uebung", "requested_by")
-    readonly_fields = ("task_id", "requested_by", "user", "uebung", "task_name", "created_at")
+    readonly_fields = (
+        "task_id",
+        "requested_by",
+        "user",
+        "uebung",
+        "task_name",
+        "state",
+        "result",
+        "error",
+        "created_at",
+        "updated_at",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,28 +11,57 @@ every save the socket timeout); the nightly job catches up.
 from __future__ import annotations
 
 import logging
-import time
 
+from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit
 from core.signals import sets_imported
-from workers import training
+from workers import dispatch, training
 
 logger = logging.getLogger(__name__)
 
-BREAKER_SECONDS = 30.0
 _EINHEIT_FIELD = Satz._meta.get_field("einheit")
-_breaker = {"open_until": 0.0}
 
 
 def connect() -> None:
     post_save.connect(on_satz_saved, sender=Satz, dispatch_uid="workers_satz_saved")
     post_delete.connect(on_satz_deleted, sender=Satz, dispatch_uid="workers_satz_deleted")
     sets_imported.connect(on_sets_imported, dispatch_uid="workers_sets_imported")
+    task_prerun.connect(on_task_prerun, dispatch_uid="workers_job_started")
+    task_postrun.connect(on_task_postrun, dispatch_uid="workers_job_finished")
+
+
+# --- job state, written by the worker ------------------------------------------------------
+
+
+def _set_job_state(task, task_id: str | None, **fields) -> None:
+    if not task_id or not getattr(task, "name", "").startswith("workers.tasks."):
+        return
+    from workers.models import TrainingJob
+
+    try:
+        TrainingJob.objects.filter(task_id=task_id).update(updated_at=timezone.now(), **fields)
+    except Exception:
+        logger.warning("Zustand von Job %s nicht gespeichert", task_id, exc_info=True)
+
+
+def on_task_prerun(sender=None, task_id=None, task=None, **kwargs) -> None:
+    _set_job_state(task, task_id, state="STARTED")
+
+
+def on_task_postrun(sender=None, task_id=None, task=None, retval=None, state=None, **kw) -> None:
+    if state == "SUCCESS":
+        result = retval if isinstance(retval, dict | list | str | int | float) else None
+        _set_job_state(task, task_id, state="SUCCESS", result=result, error="")
+    elif state == "RETRY":
+        _set_job_state(task, task_id, state="RETRY")
+    elif state is not None:
+        _set_job_state(task, task_id, state="FAILURE", error=f"{retval!r}"[:1000])
 
 
 def on_satz_saved(sender, instance: Satz, raw: bool = False, using=None, **kwargs) -> None:
@@ -99,12 +128,7 @@ def _already_registered(connection, user_id: int, uebung_id: int) -> bool:
     return False
 
 
-def _breaker_open() -> bool:
-    return time.monotonic() < _breaker["open_until"]
-
-
-def _trip(reason: str, user_id: int, uebung_id: int) -> None:
-    _breaker["open_until"] = time.monotonic() + BREAKER_SECONDS
+def _missed(reason: str, user_id: int, uebung_id: int) -> None:
     logger.warning(
         "Retrain für user=%s uebung=%s nicht eingeplant (%s); der Nachtlauf holt es nach",
         user_id,
@@ -128,25 +152,22 @@ def request_retrain(user_id: int, uebung_id: int, countdown: int | None = None) 
     """Queue one ``retrain_model`` unless one is already pending. True when queued."""
     from workers.tasks import pending_key, retrain_model
 
-    if _breaker_open():
-        logger.warning(
-            "Retrain für user=%s uebung=%s übersprungen: Redis war eben nicht erreichbar",
-            user_id,
-            uebung_id,
-        )
+    if dispatch.breaker_open():
+        _missed("Redis war eben nicht erreichbar", user_id, uebung_id)
         return False
     delay = settings.ML_RETRAIN_DEBOUNCE_SECONDS if countdown is None else countdown
     key = pending_key(user_id, uebung_id)
     added = cache.add(key, 1, timeout=delay + settings.ML_TRAINING_STALE_SECONDS)
     if added is None:  # django-redis swallowed a connection error
-        _trip("Cache nicht erreichbar", user_id, uebung_id)
+        dispatch.trip("Cache")
+        _missed("Cache nicht erreichbar", user_id, uebung_id)
         return False
     if not added:
         return False
     try:
-        retrain_model.apply_async((user_id, uebung_id), countdown=delay, ignore_result=True)
-    except Exception as exc:
-        _trip(f"Broker: {exc.__class__.__name__}", user_id, uebung_id)
+        dispatch.send(retrain_model, (user_id, uebung_id), countdown=delay)
+    except dispatch.BrokerUnavailable as exc:
         cache.delete(key)
+        _missed(f"Broker: {exc}", user_id, uebung_id)
         return False
     return True

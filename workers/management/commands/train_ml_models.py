@@ -75,18 +75,16 @@ class Command(BaseCommand):
         return [user.pk]
 
     def _enqueue(self, pairs: list[tuple[int, int]]) -> None:
+        from workers.dispatch import BrokerUnavailable, send
         from workers.tasks import retrain_model
 
         try:
             for user_id, uebung_id in pairs:
-                result = retrain_model.apply_async(
-                    (user_id, uebung_id), kwargs={"force": True}, ignore_result=True
-                )
+                result = send(retrain_model, (user_id, uebung_id), {"force": True})
                 self.stdout.write(f"  eingeplant: User {user_id}, Übung {uebung_id} → {result.id}")
-        except Exception as exc:
+        except BrokerUnavailable as exc:
             raise CommandError(
-                f"Celery/Redis nicht erreichbar ({exc.__class__.__name__}: {exc}); "
-                "ohne --async direkt trainieren."
+                f"Celery/Redis nicht erreichbar ({exc}); ohne --async direkt trainieren."
             ) from exc
         self.stdout.write(f"{len(pairs)} Trainingsaufgaben eingeplant (Queue 'ml').")
 
