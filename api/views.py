@@ -27,7 +27,7 @@ from api.serializers import (
     TrainResponseSerializer,
 )
 from core.models import Uebung
-from workers import training
+from workers import dispatch, training
 from workers.dispatch import BrokerUnavailable, queue_job
 from workers.models import TrainingJob
 
@@ -54,6 +54,15 @@ def invalid(serializer) -> BadRequest:
     return BadRequest(text or "Ungültige Anfrage.")
 
 
+class MLTrainThrottle(ScopedRateThrottle):
+    """The ``ml_train`` rate; skipped while Redis is known to be down (the request gets 503)."""
+
+    def allow_request(self, request, view) -> bool:
+        if dispatch.breaker_open():
+            return True
+        return super().allow_request(request, view)
+
+
 def visible_exercise(user, uebung_id: int) -> Uebung:
     """The exercise if the user may see it (catalogue or their own), else 404."""
     if not 0 < uebung_id <= MAX_ID:
@@ -65,7 +74,7 @@ def visible_exercise(user, uebung_id: int) -> Uebung:
 
 
 class TrainView(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [MLTrainThrottle]
     throttle_scope = "ml_train"
 
     @extend_schema(

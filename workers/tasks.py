@@ -72,13 +72,21 @@ class RetrainTask(BoundedRedeliveryTask):
 
 
 @shared_task(bind=True, base=RetrainTask, ignore_result=True, **RETRY_OPTIONS)
-def retrain_model(self, user_id: int, uebung_id: int, force: bool = False) -> dict:
+def retrain_model(
+    self, user_id: int, uebung_id: int, force: bool = False, min_samples: int | None = None
+) -> dict:
     """Retrain one (user, exercise) model; skips when nothing changed unless ``force``."""
     from django.core.cache import cache
 
     # From here on a new save queues a new retrain: this run may not see it.
     cache.delete(pending_key(user_id, uebung_id))
-    result = training.retrain(user_id, uebung_id, owner=self.request.id or "direct", force=force)
+    result = training.retrain(
+        user_id,
+        uebung_id,
+        owner=self.request.id or "direct",
+        force=force,
+        min_samples=min_samples,
+    )
     if result["status"] == training.BUSY:
         # Another run holds the lock and may have read the data before the newest sets.
         raise self.retry(countdown=max(1, settings.ML_RETRAIN_DEBOUNCE_SECONDS))
@@ -95,7 +103,11 @@ def retrain_user_models(
     for uebung_id in training.exercises_with_enough_data(user_id, min_samples):
         try:
             result = training.retrain(
-                user_id, uebung_id, owner=f"{self.request.id}:{uebung_id}", force=force
+                user_id,
+                uebung_id,
+                owner=f"{self.request.id}:{uebung_id}",
+                force=force,
+                min_samples=min_samples,
             )
             status = result["status"]
         except TRANSIENT_ERRORS:

@@ -224,7 +224,14 @@ UP_TO_DATE = "up_to_date"
 NOT_ENOUGH_DATA = "not_enough_data"
 
 
-def retrain(user_id: int, uebung_id: int, *, owner: str, force: bool = False) -> dict:
+def retrain(
+    user_id: int,
+    uebung_id: int,
+    *,
+    owner: str,
+    force: bool = False,
+    min_samples: int | None = None,
+) -> dict:
     """Train one (user, exercise) under its lock; idempotent without ``force``.
 
     Returns a JSON-able summary: ``{"status": ..., "model_id": ..., "seconds": ...}`` where
@@ -237,7 +244,7 @@ def retrain(user_id: int, uebung_id: int, *, owner: str, force: bool = False) ->
     try:
         recover_stale_training(user_id, uebung_id, all_of_pair=True)
         n = sample_count(user_id, uebung_id)
-        if n < settings.ML_MIN_SAMPLES:
+        if n < (settings.ML_MIN_SAMPLES if min_samples is None else min_samples):
             return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": n}
         current = active_model(user_id, uebung_id)
         if not force and current is not None and current.samples_at_training == n:

@@ -30,7 +30,12 @@ def _record(sender=None, task_id=None, task=None, args=None, **kwargs) -> None:
 
 @pytest.fixture(scope="session")
 def celery_session_worker(django_db_setup, django_db_blocker):
-    """One embedded worker for the whole session (1–3 s to start)."""
+    """One embedded worker for the whole session (1–3 s to start).
+
+    The test broker database starts empty: nothing left over from an earlier run may execute.
+    """
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.client.flushdb()
     task_prerun.connect(_record, weak=False)
     with (
         django_db_blocker.unblock(),

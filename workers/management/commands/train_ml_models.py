@@ -61,9 +61,9 @@ class Command(BaseCommand):
         users = sorted({user_id for user_id, _ in pairs})
         self.stdout.write(f"Trainiere Modelle für {len(users)} User...")
         if options["run_async"]:
-            self._enqueue(pairs)
+            self._enqueue(pairs, min_samples)
         else:
-            self._train(pairs)
+            self._train(pairs, min_samples)
         self.stdout.write(self.style.SUCCESS("Training abgeschlossen!"))
 
     def _user_ids(self, username: str | None, min_samples: int) -> list[int]:
@@ -74,13 +74,17 @@ class Command(BaseCommand):
             raise CommandError(f"Benutzer '{username}' nicht gefunden.")
         return [user.pk]
 
-    def _enqueue(self, pairs: list[tuple[int, int]]) -> None:
+    def _enqueue(self, pairs: list[tuple[int, int]], min_samples: int) -> None:
         from workers.dispatch import BrokerUnavailable, send
         from workers.tasks import retrain_model
 
         try:
             for user_id, uebung_id in pairs:
-                result = send(retrain_model, (user_id, uebung_id), {"force": True})
+                result = send(
+                    retrain_model,
+                    (user_id, uebung_id),
+                    {"force": True, "min_samples": min_samples},
+                )
                 self.stdout.write(f"  eingeplant: User {user_id}, Übung {uebung_id} → {result.id}")
         except BrokerUnavailable as exc:
             raise CommandError(
@@ -88,7 +92,7 @@ class Command(BaseCommand):
             ) from exc
         self.stdout.write(f"{len(pairs)} Trainingsaufgaben eingeplant (Queue 'ml').")
 
-    def _train(self, pairs: list[tuple[int, int]]) -> None:
+    def _train(self, pairs: list[tuple[int, int]], min_samples: int) -> None:
         names = dict(Uebung.objects.values_list("pk", "name"))
         usernames = dict(get_user_model().objects.values_list("pk", "username"))
         progress = len(pairs) >= PROGRESS_FROM
@@ -98,7 +102,11 @@ class Command(BaseCommand):
             label = f"{usernames.get(user_id, user_id)} · {names.get(uebung_id, uebung_id)}"
             try:
                 result = training.retrain(
-                    user_id, uebung_id, owner=f"command:{user_id}:{uebung_id}", force=True
+                    user_id,
+                    uebung_id,
+                    owner=f"command:{user_id}:{uebung_id}",
+                    force=True,
+                    min_samples=min_samples,
                 )
                 status = str(result["status"])
                 line = self._describe(label, result)
