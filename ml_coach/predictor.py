@@ -1,0 +1,198 @@
+"""What the coach recommends before a set, from the lifter's history and the ACTIVE model.
+
+The decision rule is the one the backtest measures: the model is asked only if its row says
+it beat the baseline, and its artifact passes the hash check; otherwise the coach repeats last
+session's top weight. The weight is always on the lifter's plate grid.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from statistics import median
+
+from django.conf import settings
+from django.utils import timezone
+
+from core.models import LB_IN_KG, MLPredictionModel, ModelStatus, Uebung, UserProfile
+from core.plates import round_to_step
+from ml_coach.features import FEATURE_VERSION
+from ml_coach.model import CoachModel, baseline_weight, plate_step
+from ml_coach.recommendation import Recommendation
+from ml_coach.records import records_for
+from ml_coach.sessions import Session, epley, group_sessions
+from ml_coach.storage import ArtifactError, load_cached
+
+logger = logging.getLogger(__name__)
+LB_KG = float(LB_IN_KG)
+
+
+def format_number(value: float) -> str:
+    """German decimal comma, no trailing zeros: 2.5 → "2,5", 60.0 → "60"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def to_display(weight_kg: float, unit: str) -> float:
+    return round(weight_kg / LB_KG, 1) if unit == "lb" else round(weight_kg, 2)
+
+
+def format_delta(delta_kg: float, unit: str) -> str:
+    value = to_display(abs(delta_kg), unit)
+    if value == 0:
+        return f"±0 {unit}"
+    return f"{'+' if delta_kg > 0 else '−'}{format_number(value)} {unit}"
+
+
+def explain(last: Session, delta_kg: float, unit: str) -> str:
+    """ "letztes Mal 3×8 @ RPE 7 → +2,5 kg" """
+    text = f"letztes Mal {last.n_working}×{last.top_reps or 0}"
+    if last.top_rpe is not None:
+        text += f" @ RPE {format_number(last.top_rpe)}"
+    return f"{text} → {format_delta(delta_kg, unit)}"
+
+
+def target_reps(sessions: list[Session]) -> int | None:
+    reps = [s.top_reps for s in sessions[-5:] if s.top_reps]
+    return round(median(reps)) if reps else None
+
+
+def active_model_row(user_id: int, uebung_id: int) -> MLPredictionModel | None:
+    return (
+        MLPredictionModel.objects.filter(
+            user_id=user_id, uebung_id=uebung_id, status=ModelStatus.ACTIVE
+        )
+        .only("id", "artifact_path", "artifact_sha256", "uses_model", "feature_version")
+        .first()
+    )
+
+
+def model_version(row: MLPredictionModel | None) -> str:
+    return f"{row.pk}-{row.artifact_sha256[:12]}" if row is not None else ""
+
+
+def load_model(row: MLPredictionModel | None) -> CoachModel | None:
+    """The row's model if it is in use, current and verified; None means "use the baseline"."""
+    if row is None or not row.uses_model or row.feature_version != FEATURE_VERSION:
+        return None
+    try:
+        model = load_cached(row.artifact_path, row.artifact_sha256)
+    except ArtifactError:
+        logger.warning("refusing artifact of model %s: hash check failed", row.pk)
+        return None
+    except Exception:
+        logger.exception("could not load artifact of model %s", row.pk)
+        return None
+    return model if isinstance(model, CoachModel) and model.uses_model else None
+
+
+class MLPredictor:
+    """Recommendations for one lifter. Cheap to create; caches history per instance."""
+
+    def __init__(self, user_id: int, min_samples: int | None = None) -> None:
+        self.user_id = user_id
+        self.min_samples = min_samples or int(getattr(settings, "ML_MIN_SAMPLES", 10))
+        self._history: dict[int, tuple[list[Session], int]] = {}
+        self._unit: str | None = None
+
+    # --- inputs -----------------------------------------------------------------------------
+    @property
+    def unit(self) -> str:
+        if self._unit is None:
+            unit = (
+                UserProfile.objects.filter(user_id=self.user_id)
+                .values_list("display_unit", flat=True)
+                .first()
+            )
+            self._unit = unit or "kg"
+        return self._unit
+
+    def history(self, uebung_id: int) -> tuple[list[Session], int]:
+        """(sessions, number of working sets) of this exercise."""
+        if uebung_id not in self._history:
+            records = records_for(self.user_id, uebung_id)
+            n_working = sum(1 for r in records if not r.is_warmup)
+            self._history[uebung_id] = (group_sessions(records), n_working)
+        return self._history[uebung_id]
+
+    def step_for(self, uebung_id: int, sessions: list[Session]) -> float:
+        increment = (
+            Uebung.objects.filter(pk=uebung_id).values_list("increment_kg", flat=True).first()
+        )
+        return plate_step([s.top_weight for s in sessions], float(increment or 2.5))
+
+    # --- predictions ------------------------------------------------------------------------
+    def _decide(
+        self, uebung_id: int, sessions: list[Session], step: float, at: datetime
+    ) -> tuple[float, str, str]:
+        row = active_model_row(self.user_id, uebung_id)
+        model = load_model(row)
+        if model is not None:
+            try:
+                return model.predict_weight(sessions, step, at), "model", model_version(row)
+            except Exception:
+                logger.exception("model %s failed to predict; using the baseline", row.pk)
+        return baseline_weight(sessions, step), "baseline", model_version(row)
+
+    def predict_next_weight(
+        self,
+        uebung_id: int,
+        last_weight: float,
+        last_reps: int | None,
+        rpe: float | None = None,
+        at: datetime | None = None,
+    ) -> float:
+        """Next top weight (kg, on the plate grid) if the last session's top set was
+        ``last_weight × last_reps @ rpe``; the earlier history comes from the database."""
+        at = at or timezone.now()
+        sessions, _ = self.history(uebung_id)
+        last = Session(
+            key="given",
+            start=sessions[-1].start if sessions else at,
+            top_weight=float(last_weight),
+            top_reps=last_reps,
+            top_rpe=float(rpe) if rpe is not None else None,
+            n_working=sessions[-1].n_working if sessions else 1,
+            max_reps=last_reps,
+            e1rm=epley(float(last_weight), last_reps, rpe),
+        )
+        sessions = [*sessions[:-1], last] if sessions else [last]
+        step = self.step_for(uebung_id, sessions)
+        weight, _, _ = self._decide(uebung_id, sessions, step, at)
+        return weight
+
+    def recommend(self, uebung_id: int, at: datetime | None = None) -> Recommendation:
+        """The recommendation the pages show before the next set of this exercise."""
+        at = at or timezone.now()
+        sessions, n_working = self.history(uebung_id)
+        unit = self.unit
+        base = Recommendation(
+            uebung_id=uebung_id,
+            source="not_enough_data",
+            weight_kg=None,
+            reps=None,
+            display_weight=None,
+            display_unit=unit,
+            explanation="Noch keine Sätze – starte mit einem Gewicht, das sicher 8 Wdh. erlaubt.",
+            n_sets=n_working,
+            min_samples=self.min_samples,
+        )
+        if not sessions:
+            return base
+        step = self.step_for(uebung_id, sessions)
+        last = sessions[-1]
+        if n_working < self.min_samples:
+            weight, source, version = baseline_weight(sessions, step), "not_enough_data", ""
+        else:
+            weight, source, version = self._decide(uebung_id, sessions, step, at)
+        weight = round_to_step(weight, step)
+        return replace(
+            base,
+            source=source,
+            weight_kg=round(weight, 3),
+            reps=target_reps(sessions),
+            display_weight=to_display(weight, unit),
+            model_version=version,
+            explanation=explain(last, weight - last.top_weight, unit),
+        )

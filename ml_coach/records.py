@@ -1,0 +1,90 @@
+"""Plain set records: the only input the coach learns from, with or without a database.
+
+The trainer and predictor build them from ``core.models.Satz`` rows; the backtest builds them
+from parsed export files. Everything downstream (sessions, features, models) sees only these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+WARMUP = "warmup"
+
+
+@dataclass(frozen=True, slots=True)
+class SetRecord:
+    """One logged set of one lifter for one exercise; weights in kg."""
+
+    performed_at: datetime  # start of the workout the set belongs to
+    weight_kg: float  # 0.0 when no load was logged
+    reps: int | None
+    rpe: float | None
+    set_type: str  # "normal" | "warmup" | "dropset" | "failure" | "" (unknown)
+    session_key: str  # identifies the workout; sets sharing it form one session
+    set_order: int = 1
+    set_id: int | None = None  # database id when there is one
+
+    @property
+    def is_warmup(self) -> bool:
+        return self.set_type == WARMUP
+
+
+def sort_records(records: Iterable[SetRecord]) -> list[SetRecord]:
+    """Time order, then position inside the workout: what every consumer expects."""
+    return sorted(records, key=lambda r: (r.performed_at, r.session_key, r.set_order))
+
+
+def working_sets(records: Iterable[SetRecord]) -> list[SetRecord]:
+    return [r for r in records if not r.is_warmup]
+
+
+def records_from_parsed(parsed_sets: Iterable) -> dict[str, list[SetRecord]]:
+    """Group parsed file rows (``core.importers.records.ParsedSet``) by exercise name."""
+    by_exercise: dict[str, list[SetRecord]] = {}
+    for s in parsed_sets:
+        rec = SetRecord(
+            performed_at=s.started_at,
+            weight_kg=float(s.weight_kg or 0.0),
+            reps=s.reps,
+            rpe=s.rpe,
+            set_type=s.set_type or "",
+            session_key=s.started_at.isoformat(),
+            set_order=s.set_order,
+        )
+        by_exercise.setdefault(s.exercise, []).append(rec)
+    return {name: sort_records(recs) for name, recs in by_exercise.items()}
+
+
+def records_for(user_id: int, uebung_id: int) -> list[SetRecord]:
+    """A user's sets of one exercise from the database, time-ordered (one query)."""
+    from core.models import Satz
+
+    rows = (
+        Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id)
+        .order_by("einheit__datum", "einheit_id", "satz_nr", "id")
+        .values_list(
+            "id",
+            "einheit_id",
+            "einheit__datum",
+            "gewicht",
+            "wiederholungen",
+            "rpe",
+            "set_type",
+            "satz_nr",
+        )
+    )
+    return [
+        SetRecord(
+            performed_at=datum,
+            weight_kg=float(gewicht or 0),
+            reps=reps,
+            rpe=float(rpe) if rpe is not None else None,
+            set_type=set_type or "",
+            session_key=str(einheit_id),
+            set_order=satz_nr,
+            set_id=pk,
+        )
+        for pk, einheit_id, datum, gewicht, reps, rpe, set_type, satz_nr in rows
+    ]

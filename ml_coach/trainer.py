@@ -1,0 +1,181 @@
+"""Train coach models from the database and record them (the ORM glue around ``fit_coach``).
+
+``train_and_store`` is what the workers call for one (user, exercise); ``MLTrainer`` keeps the
+interface existing deployments use. Serialising concurrent runs is the caller's job (the
+workers hold a lock); the swap of the ACTIVE row happens in one transaction either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+import traceback
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
+from ml_coach.model import fit_coach, plate_step
+from ml_coach.records import records_for
+from ml_coach.sessions import group_sessions
+from ml_coach.storage import save_artifact
+
+logger = logging.getLogger(__name__)
+
+
+class NotEnoughDataError(ValueError):
+    """Fewer working sets than ``min_samples``: nothing trained, nothing recorded."""
+
+
+def library_versions() -> dict:
+    import numpy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "sklearn": sklearn.__version__,
+        "numpy": numpy.__version__,
+    }
+
+
+def default_min_samples() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "ML_MIN_SAMPLES", 10))
+
+
+def _uid(user) -> int:
+    return user if isinstance(user, int) else user.pk
+
+
+def _activate(row: MLPredictionModel) -> MLPredictionModel:
+    """Mark the new row ACTIVE and the previous one OUTDATED, atomically."""
+    with transaction.atomic():
+        previous = list(
+            MLPredictionModel.objects.select_for_update()
+            .filter(user_id=row.user_id, uebung_id=row.uebung_id, status=ModelStatus.ACTIVE)
+            .exclude(pk=row.pk)
+        )
+        for old in previous:
+            old.status = ModelStatus.OUTDATED
+            old.save(update_fields=["status", "updated_at"])
+        row.status = ModelStatus.ACTIVE
+        row.save()
+    return row
+
+
+def train_and_store(
+    user_id: int, uebung_id: int, min_samples: int | None = None
+) -> MLPredictionModel:
+    """Train one (user, exercise) model, save its artifact and make it the ACTIVE row.
+
+    On an error a FAILED row with the error text is written and the previous ACTIVE model
+    stays in service. Raises ``NotEnoughDataError`` (without writing a row) below
+    ``min_samples`` working sets.
+    """
+    min_samples = default_min_samples() if min_samples is None else min_samples
+    records = records_for(user_id, uebung_id)
+    n_sets = len(records)
+    n_working = sum(1 for r in records if not r.is_warmup)
+    if n_working < min_samples:
+        raise NotEnoughDataError(f"not enough data: {n_working}/{min_samples} sets")
+    started = time.perf_counter()
+    try:
+        uebung = Uebung.objects.get(pk=uebung_id)
+        sessions = group_sessions(records)
+        step = plate_step([s.top_weight for s in sessions], float(uebung.increment_kg))
+        result = fit_coach(sessions, step)
+        path, sha = save_artifact(result.model, f"user_{user_id}/uebung_{uebung_id}")
+        m = result.metrics
+        row = MLPredictionModel(
+            user_id=user_id,
+            uebung_id=uebung_id,
+            status=ModelStatus.TRAINING,
+            artifact_path=path,
+            artifact_sha256=sha,
+            algorithm=m["algorithm"],
+            parameters={**m["parameters"], "step_kg": step},
+            feature_version=result.model.feature_version,
+            library_versions=library_versions(),
+            n_samples=m["n_samples"],
+            samples_at_training=n_sets,
+            r2=m["r2"],
+            mae=m["mae"],
+            baseline_mae=m["baseline_mae"],
+            uses_model=m["uses_model"],
+            validation=m["validation"],
+            trained_at=timezone.now(),
+            training_seconds=time.perf_counter() - started,
+        )
+        return _activate(row)
+    except Exception as exc:
+        logger.exception("training failed for user %s exercise %s", user_id, uebung_id)
+        return MLPredictionModel.objects.create(
+            user_id=user_id,
+            uebung_id=uebung_id,
+            status=ModelStatus.FAILED,
+            error_text=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:5000],
+            samples_at_training=n_sets,
+            library_versions=library_versions(),
+            trained_at=timezone.now(),
+            training_seconds=time.perf_counter() - started,
+        )
+
+
+def metrics_of(row: MLPredictionModel) -> dict:
+    return {
+        "status": row.status,
+        "model_id": row.pk,
+        "r2": row.r2,
+        "mae": row.mae,
+        "baseline_mae": row.baseline_mae,
+        "uses_model": row.uses_model,
+        "n_samples": row.n_samples,
+        "samples_at_training": row.samples_at_training,
+        "training_seconds": row.training_seconds,
+        "error": row.error_text,
+    }
+
+
+def exercises_with_data(user, min_samples: int) -> list[Uebung]:
+    """The user's exercises with at least ``min_samples`` working sets."""
+    uid = _uid(user)
+    return list(
+        Uebung.objects.filter(saetze__einheit__user_id=uid)
+        .annotate(n=Count("saetze", filter=~Q(saetze__set_type=Satz.SetType.WARMUP)))
+        .filter(n__gte=min_samples)
+        .order_by("pk")
+    )
+
+
+class MLTrainer:
+    """The training service interface of the deployment guide."""
+
+    def __init__(self, min_samples: int | None = None) -> None:
+        self.min_samples = default_min_samples() if min_samples is None else min_samples
+
+    def train_model(self, user, uebung) -> dict:
+        uid = _uid(user)
+        ueb_id = uebung if isinstance(uebung, int) else uebung.pk
+        return metrics_of(train_and_store(uid, ueb_id, self.min_samples))
+
+    def train_all_user_models(
+        self, user=None, min_samples: int | None = None
+    ) -> list[tuple[Uebung, dict]]:
+        """Train every exercise with enough data, for one user or (``user=None``) for all."""
+        from django.contrib.auth import get_user_model
+
+        min_samples = self.min_samples if min_samples is None else min_samples
+        users = [user] if user is not None else list(get_user_model().objects.order_by("pk"))
+        results: list[tuple[Uebung, dict]] = []
+        for u in users:
+            for uebung in exercises_with_data(u, min_samples):
+                results.append(
+                    (uebung, metrics_of(train_and_store(_uid(u), uebung.pk, min_samples)))
+                )
+        return results
+
+
+__all__ = ["MLTrainer", "NotEnoughDataError", "train_and_store"]

@@ -1,0 +1,81 @@
+import numpy as np
+import pytest
+
+from core.models import MLPredictionModel, ModelStatus, Uebung
+from ml_coach import trainer
+from ml_coach.storage import load_artifact, sha256_bytes
+from ml_coach.trainer import MLTrainer, NotEnoughDataError, train_and_store
+from tests.ml_coach.conftest import linear_progression, log_history
+
+pytestmark = pytest.mark.django_db
+
+
+def test_trainer_writes_honest_metrics_on_a_synthetic_history(user_a, bank, model_root):
+    weights = linear_progression(40, every=3)
+    log_history(user_a, bank, weights)
+    row = train_and_store(user_a.pk, bank.pk)
+    assert row.status == ModelStatus.ACTIVE and not row.error_text
+    assert row.samples_at_training == 40 * 4  # every set of the exercise, warm-ups included
+    # the validation split is the last ~20 % of sessions, in time order
+    val = row.validation
+    assert len(val["dates"]) == 8 and val["dates"] == sorted(val["dates"])
+    assert val["actual"] == weights[-8:]
+    # the baseline is "repeat last session", recomputed here independently
+    assert val["baseline"] == weights[-9:-1]
+    actual, model, base = (np.array(val[k]) for k in ("actual", "model", "baseline"))
+    assert row.baseline_mae == pytest.approx(np.abs(actual - base).mean())
+    assert row.mae == pytest.approx(np.abs(actual - model).mean())
+    assert row.uses_model == (row.mae < row.baseline_mae)
+    # +2.5 kg every third session is learnable: the model must beat repeating
+    assert row.uses_model and row.mae < row.baseline_mae
+    assert all(w % 2.5 == 0 for w in val["model"])  # on the plate grid
+    full = model_root / row.artifact_path
+    assert sha256_bytes(full.read_bytes()) == row.artifact_sha256
+    assert load_artifact(row.artifact_path, row.artifact_sha256).uses_model
+    assert row.algorithm and row.library_versions["sklearn"] and row.trained_at
+    assert row.n_samples == 39 and row.training_seconds > 0
+
+
+def test_retraining_outdates_the_previous_model(user_a, bank):
+    log_history(user_a, bank, linear_progression(20))
+    first = train_and_store(user_a.pk, bank.pk)
+    second = train_and_store(user_a.pk, bank.pk)
+    first.refresh_from_db()
+    assert (first.status, second.status) == (ModelStatus.OUTDATED, ModelStatus.ACTIVE)
+    assert MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).count() == 1
+    # deterministic: same history, same model bytes
+    assert first.artifact_sha256 == second.artifact_sha256
+
+
+def test_failure_is_recorded_and_keeps_the_previous_active_model(user_a, bank, monkeypatch):
+    log_history(user_a, bank, linear_progression(20))
+    good = train_and_store(user_a.pk, bank.pk)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(trainer, "fit_coach", broken)
+    failed = train_and_store(user_a.pk, bank.pk)
+    good.refresh_from_db()
+    assert failed.status == ModelStatus.FAILED and "disk on fire" in failed.error_text
+    assert good.status == ModelStatus.ACTIVE
+
+
+def test_not_enough_data_writes_nothing(user_a, bank):
+    log_history(user_a, bank, [60, 62.5], sets=3)
+    with pytest.raises(NotEnoughDataError, match="6/10"):
+        train_and_store(user_a.pk, bank.pk)
+    assert not MLPredictionModel.objects.exists()
+
+
+def test_train_all_user_models_trains_only_exercises_with_enough_sets(user_a, user_b, bank):
+    kniebeuge = Uebung.objects.create(name="Kniebeuge")
+    log_history(user_a, bank, linear_progression(12))
+    log_history(user_a, kniebeuge, [100, 100, 102.5], sets=3)  # 9 working sets
+    log_history(user_b, kniebeuge, linear_progression(12, start=100))
+    results = MLTrainer().train_all_user_models(user=user_a, min_samples=10)
+    assert [(u.pk, m["status"]) for u, m in results] == [(bank.pk, ModelStatus.ACTIVE)]
+    assert {"r2", "mae", "baseline_mae", "uses_model"} <= set(results[0][1])
+    everyone = MLTrainer().train_all_user_models(min_samples=10)
+    assert len(everyone) == 2
+    assert MLTrainer().train_model(user_b, kniebeuge)["status"] == ModelStatus.ACTIVE
