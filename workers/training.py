@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -32,14 +32,33 @@ return 0
 """
 
 
-def train_callable() -> Callable[[int, int], MLPredictionModel]:
-    """The coach's "train one (user, exercise) and store it" function."""
+WORKING = ~Q(set_type=Satz.SetType.WARMUP)
+
+
+def train_callable() -> Callable[..., MLPredictionModel]:
+    """The coach's "train one (user, exercise) and store it" function.
+
+    Called as ``fn(user_id, uebung_id, min_samples=...)``; returns the new row (ACTIVE, or
+    FAILED with the error text while the previous ACTIVE row stays in service).
+    """
     return import_string(getattr(settings, "ML_TRAIN_CALLABLE", DEFAULT_TRAIN_CALLABLE))
 
 
+def set_counts(user_id: int, uebung_id: int) -> tuple[int, int]:
+    """(all sets, working sets) of this (user, exercise), in one query.
+
+    All sets are what the coach records as ``samples_at_training``; the minimum applies to
+    working sets (warm-ups teach the coach nothing).
+    """
+    counts = Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id).aggregate(
+        n=Count("id"), working=Count("id", filter=WORKING)
+    )
+    return counts["n"], counts["working"]
+
+
 def sample_count(user_id: int, uebung_id: int) -> int:
-    """Sets logged for this (user, exercise): what ``samples_at_training`` is compared with."""
-    return Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id).count()
+    """Working sets of this (user, exercise): what the minimum is compared with."""
+    return set_counts(user_id, uebung_id)[1]
 
 
 def active_model(user_id: int, uebung_id: int) -> MLPredictionModel | None:
@@ -53,8 +72,8 @@ def needs_training(user_id: int, uebung_id: int) -> bool:
 
     Two indexed queries; this runs after every set save, so it must stay cheap.
     """
-    n = sample_count(user_id, uebung_id)
-    if n < settings.ML_MIN_SAMPLES:
+    n, working = set_counts(user_id, uebung_id)
+    if working < settings.ML_MIN_SAMPLES:
         return False
     trained = (
         MLPredictionModel.objects.filter(
@@ -72,7 +91,7 @@ def exercises_with_enough_data(user_id: int, min_samples: int | None = None) -> 
     """Exercise ids of this user with at least ``min_samples`` logged sets."""
     minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
     return list(
-        Satz.objects.filter(einheit__user_id=user_id)
+        Satz.objects.filter(WORKING, einheit__user_id=user_id)
         .values("uebung_id")
         .annotate(n=Count("id"))
         .filter(n__gte=minimum)
@@ -86,7 +105,8 @@ def users_with_enough_data(min_samples: int | None = None) -> list[int]:
     minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
     return sorted(
         set(
-            Satz.objects.values("einheit__user_id", "uebung_id")
+            Satz.objects.filter(WORKING)
+            .values("einheit__user_id", "uebung_id")
             .annotate(n=Count("id"))
             .filter(n__gte=minimum)
             .values_list("einheit__user_id", flat=True)
@@ -205,16 +225,21 @@ def recover_stale_training(
     return recovered
 
 
-def invalidate_prediction(user_id: int, uebung_id: int) -> None:
-    """Drop the cached recommendation; a dead cache is not an error (the key is versioned)."""
-    try:
-        from ml_coach.cache import invalidate
-    except ImportError:
-        return
+def refresh_prediction(user_id: int, uebung_id: int) -> None:
+    """Invalidate the cached recommendation and compute the new one into the cache.
+
+    The lifter's next page load is then a cache hit that already knows the new model. A dead
+    cache is not an error: the key is versioned by the model, and pages compute on a miss.
+    """
+    from ml_coach.cache import cached_recommendation, invalidate
+
     try:
         invalidate(user_id, uebung_id)
+        cached_recommendation(user_id, uebung_id)
     except Exception:
-        logger.warning("Cache für user=%s uebung=%s nicht invalidiert", user_id, uebung_id)
+        logger.warning(
+            "Empfehlung für user=%s uebung=%s nicht vorberechnet", user_id, uebung_id, exc_info=True
+        )
 
 
 # --- one training ------------------------------------------------------------------------------
@@ -234,23 +259,41 @@ def retrain(
 ) -> dict:
     """Train one (user, exercise) under its lock; idempotent without ``force``.
 
+    While the coach trains, a TRAINING row marks the pair (admin, pages); the coach writes
+    its own result row, and the marker goes. If the process dies, the marker stays and is
+    turned into FAILED by the next run of the pair or by the cleanup.
+
     Returns a JSON-able summary: ``{"status": ..., "model_id": ..., "seconds": ...}`` where
     status is a ModelStatus value or one of BUSY / UP_TO_DATE / NOT_ENOUGH_DATA.
     """
+    from ml_coach.trainer import NotEnoughDataError
+
+    minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
     lock = ModelLock(user_id, uebung_id, owner)
     if not lock.acquire():
         return {"status": BUSY, "model_id": None}
     started = time.monotonic()
     try:
         recover_stale_training(user_id, uebung_id, all_of_pair=True)
-        n = sample_count(user_id, uebung_id)
-        if n < (settings.ML_MIN_SAMPLES if min_samples is None else min_samples):
-            return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": n}
+        n, working = set_counts(user_id, uebung_id)
+        if working < minimum:
+            return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": working}
         current = active_model(user_id, uebung_id)
         if not force and current is not None and current.samples_at_training == n:
             return {"status": UP_TO_DATE, "model_id": current.pk}
-        model = train_callable()(user_id, uebung_id)
-        invalidate_prediction(user_id, uebung_id)
+        marker = MLPredictionModel.objects.create(
+            user_id=user_id,
+            uebung_id=uebung_id,
+            status=ModelStatus.TRAINING,
+            samples_at_training=n,
+        )
+        try:
+            model = train_callable()(user_id, uebung_id, min_samples=minimum)
+        except NotEnoughDataError:
+            return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": working}
+        finally:
+            marker.delete()
+        refresh_prediction(user_id, uebung_id)
         return {
             "status": model.status,
             "model_id": model.pk,

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from core.models import MLPredictionModel, ModelStatus, Satz
+from ml_coach.cache import cache_key, cached_recommendation
+from ml_coach.predictor import model_version
 from tests.workers import trainers
 from tests.workers.conftest import log_sets, started, wait_for
 from workers import training
@@ -35,13 +37,13 @@ def test_tenth_set_produces_active_model(worker_env, user_a, bankdruecken):
     assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)]
     assert not MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists()
 
-    try:
-        from ml_coach.cache import cached_recommendation
-    except ImportError:
-        return
+    # The worker put the new recommendation into the cache, keyed by the new model.
+    key = cache_key(user_a.id, bankdruecken.id)
+    assert f"m{model_version(model)}" in key
+    cached = wait_for(lambda: cache.get(key))
     recommendation = cached_recommendation(user_a.id, bankdruecken.id)
-    assert recommendation.n_sets >= 1
-    assert recommendation.source != "not_enough_data"
+    assert cached == {k: v for k, v in recommendation.to_dict().items() if k != "label"}
+    assert recommendation.source in ("model", "baseline") and recommendation.weight_kg
 
 
 def test_25_rapid_saves_queue_one_retrain(worker_env, settings, user_a, bankdruecken):
@@ -110,3 +112,28 @@ def log_sets_unsaved(user, uebung, n):
             )
         )
     return sets
+
+
+@pytest.mark.shared_data
+def test_import_queues_one_retrain_per_exercise_not_per_set(
+    worker_env, shared_data, user_a, capsys
+):
+    from django.core.management import call_command
+
+    call_command(
+        "import_workouts", "--user", user_a.username, str(shared_data / "workouts/p85.csv")
+    )
+    due = training.exercises_with_enough_data(user_a.id)
+    assert due, "the log should have exercises with enough sets"
+    wait_for(lambda: _active_count(user_a) + _failed_count(user_a) == len(due), timeout=60)
+    runs = started("workers.tasks.retrain_model")
+    assert sorted(runs) == sorted((user_a.id, uebung_id) for uebung_id in due)
+    assert Satz.objects.filter(einheit__user=user_a).count() > 100  # sets, not retrains
+
+
+def _active_count(user) -> int:
+    return MLPredictionModel.objects.filter(user=user, status=ModelStatus.ACTIVE).count()
+
+
+def _failed_count(user) -> int:
+    return MLPredictionModel.objects.filter(user=user, status=ModelStatus.FAILED).count()
