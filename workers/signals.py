@@ -11,6 +11,7 @@ every save the socket timeout); the nightly job catches up.
 from __future__ import annotations
 
 import logging
+import time
 
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit
 from core.signals import sets_imported
-from workers import dispatch, training
+from workers import dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +78,9 @@ def on_satz_deleted(sender, instance: Satz, using=None, origin=None, **kwargs) -
 
 
 def on_sets_imported(sender, user_id: int, uebung_ids, **kwargs) -> None:
-    """A bulk import committed: one retrain check per affected exercise."""
+    """A bulk import committed: one (debounced) retrain per affected exercise."""
     for uebung_id in sorted(set(uebung_ids)):
-        retrain_if_due(user_id, uebung_id)
+        schedule_retrain(user_id, uebung_id)
 
 
 def _user_id_of(instance: Satz, origin=None) -> int | None:
@@ -104,7 +105,9 @@ def _schedule_check(instance: Satz, using: str, origin=None) -> None:
         connection = connections[using]
         if connection.in_atomic_block and _already_registered(connection, user_id, uebung_id):
             return
-        transaction.on_commit(lambda: retrain_if_due(user_id, uebung_id), using=using, robust=True)
+        transaction.on_commit(
+            lambda: schedule_retrain(user_id, uebung_id), using=using, robust=True
+        )
     except Exception:
         logger.exception("Retrain-Prüfung für Satz %s nicht registriert", instance.pk)
 
@@ -137,21 +140,44 @@ def _missed(reason: str, user_id: int, uebung_id: int) -> None:
     )
 
 
-def retrain_if_due(user_id: int, uebung_id: int) -> bool:
-    """After commit: queue a debounced retrain when one is due. Never raises."""
+def schedule_retrain(user_id: int, uebung_id: int) -> bool:
+    """After commit: queue a debounced retrain. Never raises; True when a task was queued."""
     try:
-        if not training.needs_training(user_id, uebung_id):
-            return False
         return request_retrain(user_id, uebung_id)
     except Exception:
-        logger.exception("Retrain-Prüfung user=%s uebung=%s fehlgeschlagen", user_id, uebung_id)
+        logger.exception("Retrain für user=%s uebung=%s nicht eingeplant", user_id, uebung_id)
         return False
+
+
+# (user_id, uebung_id) → monotonic time until which a retrain this process queued is surely
+# still waiting for its countdown: it will read every set committed before then, so saves in
+# this process skip even the Redis round trip. Later saves go to Redis as usual.
+_queued_here: dict[tuple[int, int], float] = {}
+_QUEUED_HERE_MAX = 10_000
+
+
+def forget_queued() -> None:
+    """Clear the process-local memo (tests, or after the broker was flushed)."""
+    _queued_here.clear()
+
+
+def _remember(pair: tuple[int, int], until: float) -> None:
+    if len(_queued_here) >= _QUEUED_HERE_MAX:
+        now = time.monotonic()
+        for old in [k for k, t in _queued_here.items() if t <= now]:
+            del _queued_here[old]
+        if len(_queued_here) >= _QUEUED_HERE_MAX:
+            _queued_here.clear()
+    _queued_here[pair] = until
 
 
 def request_retrain(user_id: int, uebung_id: int, countdown: int | None = None) -> bool:
     """Queue one ``retrain_model`` unless one is already pending. True when queued."""
     from workers.tasks import pending_key, retrain_model
 
+    pair = (user_id, uebung_id)
+    if _queued_here.get(pair, 0.0) > time.monotonic():
+        return False
     if dispatch.breaker_open():
         _missed("Redis war eben nicht erreichbar", user_id, uebung_id)
         return False
@@ -164,10 +190,12 @@ def request_retrain(user_id: int, uebung_id: int, countdown: int | None = None) 
         return False
     if not added:
         return False
+    queued_at = time.monotonic()
     try:
         dispatch.send(retrain_model, (user_id, uebung_id), countdown=delay)
     except dispatch.BrokerUnavailable as exc:
         cache.delete(key)
         _missed(f"Broker: {exc}", user_id, uebung_id)
         return False
+    _remember(pair, queued_at + delay - 0.5)
     return True

@@ -67,24 +67,17 @@ def active_model(user_id: int, uebung_id: int) -> MLPredictionModel | None:
     ).first()
 
 
-def needs_training(user_id: int, uebung_id: int) -> bool:
+def is_due(n: int, working: int, current: MLPredictionModel | None, minimum: int) -> bool:
     """Due when the minimum is reached without an active model, or enough sets changed since.
 
-    Two indexed queries; this runs after every set save, so it must stay cheap.
+    Evaluated by the task, not on the save: counting a lifter's sets is O(sets), and the
+    save path must stay at one Redis round trip.
     """
-    n, working = set_counts(user_id, uebung_id)
-    if working < settings.ML_MIN_SAMPLES:
+    if working < minimum:
         return False
-    trained = (
-        MLPredictionModel.objects.filter(
-            user_id=user_id, uebung_id=uebung_id, status=ModelStatus.ACTIVE
-        )
-        .values_list("samples_at_training", flat=True)
-        .first()
-    )
-    if trained is None:
+    if current is None:
         return True
-    return abs(n - trained) >= settings.ML_RETRAIN_MIN_NEW_SETS
+    return abs(n - current.samples_at_training) >= settings.ML_RETRAIN_MIN_NEW_SETS
 
 
 def exercises_with_enough_data(user_id: int, min_samples: int | None = None) -> list[int]:
@@ -279,8 +272,8 @@ def retrain(
         if working < minimum:
             return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": working}
         current = active_model(user_id, uebung_id)
-        if not force and current is not None and current.samples_at_training == n:
-            return {"status": UP_TO_DATE, "model_id": current.pk}
+        if not force and not is_due(n, working, current, minimum):
+            return {"status": UP_TO_DATE, "model_id": current.pk if current else None}
         marker = MLPredictionModel.objects.create(
             user_id=user_id,
             uebung_id=uebung_id,

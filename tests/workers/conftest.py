@@ -14,18 +14,25 @@ from decimal import Decimal
 import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_prerun
+from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
 from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, Uebung
 from homegym.celery import app as celery_app
+from workers import dispatch
+from workers.signals import forget_queued
 
 STARTED: list[tuple[str, tuple]] = []
+FINISHED: list[tuple[str, tuple, object]] = []
 
 
 def _record(sender=None, task_id=None, task=None, args=None, **kwargs) -> None:
     STARTED.append((task.name, tuple(args or ())))
+
+
+def _record_end(sender=None, task_id=None, task=None, args=None, retval=None, **kwargs) -> None:
+    FINISHED.append((task.name, tuple(args or ()), retval))
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +44,7 @@ def celery_session_worker(django_db_setup, django_db_blocker):
     with celery_app.connection_for_write() as conn:
         conn.default_channel.client.flushdb()
     task_prerun.connect(_record, weak=False)
+    task_postrun.connect(_record_end, weak=False)
     with (
         django_db_blocker.unblock(),
         start_worker(
@@ -45,6 +53,7 @@ def celery_session_worker(django_db_setup, django_db_blocker):
     ):
         yield worker
     task_prerun.disconnect(_record)
+    task_postrun.disconnect(_record_end)
 
 
 @pytest.fixture
@@ -55,8 +64,12 @@ def worker_env(settings, tmp_path, celery_session_worker):
     settings.ML_TRAIN_CALLABLE = "tests.workers.trainers.train"
     cache.clear()
     STARTED.clear()
+    FINISHED.clear()
+    forget_queued()
+    dispatch.reset()
     yield celery_session_worker
     cache.clear()
+    forget_queued()
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 20.0, step: float = 0.05):
@@ -71,6 +84,21 @@ def wait_for(predicate: Callable[[], object], timeout: float = 20.0, step: float
 
 def started(name: str) -> list[tuple]:
     return [args for task_name, args in STARTED if task_name == name]
+
+
+def finished(name: str) -> list[object]:
+    """Return values of the finished runs of task ``name``."""
+    return [retval for task_name, _, retval in FINISHED if task_name == name]
+
+
+def wait_finished(name: str, n: int = 1, timeout: float = 20.0) -> list[object]:
+    """Wait (without touching the database) until ``n`` runs of ``name`` have finished.
+
+    Polling the database while the worker thread writes makes SQLite's shared-cache test
+    database answer "table is locked"; the task signal list needs no database.
+    """
+    wait_for(lambda: len(finished(name)) >= n, timeout=timeout)
+    return finished(name)
 
 
 def log_sets(user, uebung: Uebung, n: int, per_session: int = 3, start_kg: float = 60.0):

@@ -17,7 +17,7 @@ from django_celery_beat.schedulers import DatabaseScheduler
 from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Satz, Uebung
 from homegym.celery import app as celery_app
 from tests.workers import trainers
-from tests.workers.conftest import started, wait_for
+from tests.workers.conftest import started, wait_finished
 from tests.workers.test_pipeline import log_sets_unsaved
 from workers import training
 from workers.tasks import cleanup_stale_models, retrain_model
@@ -53,10 +53,8 @@ def test_schedules_come_from_a_reversible_migration_and_enqueue_the_tasks(
     Satz.objects.bulk_create(log_sets_unsaved(user_b, bankdruecken, 4))
     scheduler = _scheduler()
     scheduler.apply_async(entries["nightly_full_retrain"])
-    wait_for(lambda: started("workers.tasks.retrain_user_models"))
-    model = wait_for(
-        lambda: MLPredictionModel.objects.filter(user=user_a, status=ModelStatus.ACTIVE).first()
-    )
+    wait_finished("workers.tasks.retrain_user_models")
+    model = MLPredictionModel.objects.get(user=user_a, status=ModelStatus.ACTIVE)
     names = [name for name, _ in trainers_started()]
     assert names.index("workers.tasks.train_population_model") < names.index(
         "workers.tasks.enqueue_user_retrains"
@@ -66,7 +64,7 @@ def test_schedules_come_from_a_reversible_migration_and_enqueue_the_tasks(
     assert not MLPredictionModel.objects.filter(user=user_b).exists()
 
     scheduler.apply_async(entries["cleanup_stale_models"])
-    wait_for(lambda: started("workers.tasks.cleanup_stale_models"))
+    wait_finished("workers.tasks.cleanup_stale_models")
 
 
 def _scheduler() -> DatabaseScheduler:
@@ -94,10 +92,9 @@ def test_message_started_too_often_is_dropped_and_rows_stay_consistent(
     for _ in range(settings.WORKERS_MAX_DELIVERIES):  # it already killed its worker N times
         training.count_delivery(task_id, 0)
     retrain_model.apply_async((user_a.id, bankdruecken.id), task_id=task_id)
-    wait_for(lambda: started("workers.tasks.retrain_model"))
-    stuck = wait_for(
-        lambda: MLPredictionModel.objects.filter(pk=stuck.pk, status=ModelStatus.FAILED).first()
-    )
+    assert wait_finished("workers.tasks.retrain_model") == [{"status": "gave_up", "starts": 3}]
+    stuck.refresh_from_db()
+    assert stuck.status == ModelStatus.FAILED
     assert "abgebrochen" in stuck.error_text
     assert cache.get(trainers.CALLS_KEY) is None
     assert not MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).exists()

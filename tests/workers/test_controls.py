@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
-from tests.workers.conftest import started, wait_for
+from tests.workers.conftest import started, wait_finished
 from tests.workers.test_pipeline import log_sets_unsaved
 from workers.models import TrainingJob
 
@@ -33,13 +33,12 @@ def test_admin_action_retrains_selected_models(worker_env, client, staff, user_a
     url = reverse("admin:core_mlpredictionmodel_changelist")
     response = _admin_action(client, url, "retrain_selected", [old.pk])
     assert "1 Trainingsaufgabe eingeplant" in response.content.decode()
-    new = wait_for(
-        lambda: MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).exclude(pk=old.pk)
-    )
+    wait_finished("workers.tasks.retrain_model")
+    new = MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).exclude(pk=old.pk)
     assert new.get().samples_at_training == 12  # forced, although nothing changed
     old.refresh_from_db()
     assert old.status == ModelStatus.OUTDATED
-    job = wait_for(lambda: TrainingJob.objects.filter(state="SUCCESS").first())
+    job = TrainingJob.objects.get(state="SUCCESS")
     assert job.requested_by == staff and job.result["status"] == "ACTIVE"
 
 
@@ -54,7 +53,8 @@ def test_user_admin_action_trains_all_models_of_the_user(
         client, reverse("admin:auth_user_changelist"), "retrain_all_models", [user_a.pk]
     )
     assert response.status_code == 200
-    wait_for(lambda: MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).count() == 2)
+    wait_finished("workers.tasks.retrain_user_models")
+    assert MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).count() == 2
     assert started("workers.tasks.retrain_user_models") == [(user_a.id,)]
 
 
@@ -75,7 +75,9 @@ def test_api_job_runs_on_the_worker_and_reports_success(worker_env, user_a, bank
     response = client.post("/api/ml/train/", {"uebung_id": bankdruecken.pk}, format="json")
     assert response.status_code == 202
     url = response.json()["jobs"][0]["status_url"]
-    body = wait_for(lambda: (b := client.get(url).json())["state"] == "SUCCESS" and b)
+    wait_finished("workers.tasks.retrain_model")
+    body = client.get(url).json()
+    assert body["state"] == "SUCCESS"
     assert body["result"]["status"] == "ACTIVE"
     model = MLPredictionModel.objects.get(status=ModelStatus.ACTIVE)
     assert body["result"]["model_id"] == model.pk
@@ -101,7 +103,8 @@ def test_command_trains_inline_and_prints_the_known_lines(
     call_command("train_ml_models", "--min-samples", "5", "--user", "bernd", "--async")
     out = capsys.readouterr().out
     assert "Minimale Samples: 5" in out and "eingeplant" in out
-    wait_for(lambda: MLPredictionModel.objects.filter(user=user_b).exists())
+    wait_finished("workers.tasks.retrain_model")
+    assert MLPredictionModel.objects.filter(user=user_b, status=ModelStatus.ACTIVE).exists()
     assert started("workers.tasks.retrain_model")[0][:2] == (user_b.id, bankdruecken.id)
 
 

@@ -12,7 +12,7 @@ from core.models import MLPredictionModel, ModelStatus, Satz
 from ml_coach.cache import cache_key, cached_recommendation
 from ml_coach.predictor import model_version
 from tests.workers import trainers
-from tests.workers.conftest import log_sets, started, wait_for
+from tests.workers.conftest import log_sets, started, wait_finished, wait_for
 from workers import training
 from workers.tasks import pending_key, retrain_model
 
@@ -25,16 +25,17 @@ def _active(user, uebung):
 
 def test_tenth_set_produces_active_model(worker_env, user_a, bankdruecken):
     log_sets(user_a, bankdruecken, 9)
-    assert cache.get(pending_key(user_a.id, bankdruecken.id)) is None
+    assert cache.get(pending_key(user_a.id, bankdruecken.id)) == 1  # one retrain queued
+    outcome = wait_finished("workers.tasks.retrain_model")
+    assert outcome == [{"status": "not_enough_data", "model_id": None, "n_sets": 9}]
     assert not MLPredictionModel.objects.exists()
 
     log_sets(user_a, bankdruecken, 1, start_kg=80)
-    assert cache.get(pending_key(user_a.id, bankdruecken.id)) == 1
-
-    model = wait_for(lambda: _active(user_a, bankdruecken).first())
+    wait_finished("workers.tasks.retrain_model", 2)
+    model = _active(user_a, bankdruecken).get()
     assert model.samples_at_training == 10
     assert training.artifact_file(model.artifact_path).is_file()
-    assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)]
+    assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)] * 2
     assert not MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists()
 
     # The worker put the new recommendation into the cache, keyed by the new model.
@@ -49,7 +50,8 @@ def test_tenth_set_produces_active_model(worker_env, user_a, bankdruecken):
 def test_25_rapid_saves_queue_one_retrain(worker_env, settings, user_a, bankdruecken):
     settings.ML_RETRAIN_DEBOUNCE_SECONDS = 3
     log_sets(user_a, bankdruecken, 25)
-    model = wait_for(lambda: _active(user_a, bankdruecken).first())
+    wait_finished("workers.tasks.retrain_model")
+    model = _active(user_a, bankdruecken).get()
     time.sleep(1.5)  # room for a second retrain, if one had been queued
     assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)]
     assert cache.get(trainers.CALLS_KEY) == 1
@@ -74,13 +76,12 @@ def test_two_retrains_at_once_one_artifact(worker_env, user_a, bankdruecken):
     Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
     cache.set(trainers.SLOW_KEY, 2.0)
     retrain_model.delay(user_a.id, bankdruecken.id)
-    wait_for(lambda: MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists())
+    wait_for(lambda: cache.get(trainers.PID_KEY))  # training, with the TRAINING marker row
     # A second retrain of the same model meanwhile: refused by the lock, not a second file.
     assert training.retrain(user_a.id, bankdruecken.id, owner="manual")["status"] == "busy"
     retrain_model.delay(user_a.id, bankdruecken.id)
-    model = wait_for(lambda: _active(user_a, bankdruecken).first())
-    wait_for(lambda: len(started("workers.tasks.retrain_model")) == 2)
-    time.sleep(0.5)
+    wait_finished("workers.tasks.retrain_model", 2)
+    model = _active(user_a, bankdruecken).get()
     assert cache.get(trainers.CALLS_KEY) == 1  # the second run found the model up to date
     rows = list(MLPredictionModel.objects.filter(user=user_a, uebung=bankdruecken))
     assert [r.status for r in rows] == [ModelStatus.ACTIVE]
@@ -123,11 +124,16 @@ def test_import_queues_one_retrain_per_exercise_not_per_set(
     call_command(
         "import_workouts", "--user", user_a.username, str(shared_data / "workouts/p85.csv")
     )
+    imported = sorted(
+        set(Satz.objects.filter(einheit__user=user_a).values_list("uebung_id", flat=True))
+    )
     due = training.exercises_with_enough_data(user_a.id)
     assert due, "the log should have exercises with enough sets"
-    wait_for(lambda: _active_count(user_a) + _failed_count(user_a) == len(due), timeout=60)
+    wait_finished("workers.tasks.retrain_model", len(imported), timeout=60)
+    time.sleep(0.3)  # room for a surplus run, if one had been queued
     runs = started("workers.tasks.retrain_model")
-    assert sorted(runs) == sorted((user_a.id, uebung_id) for uebung_id in due)
+    assert sorted(runs) == [(user_a.id, uebung_id) for uebung_id in imported]  # one each
+    assert _active_count(user_a) + _failed_count(user_a) == len(due)
     assert Satz.objects.filter(einheit__user=user_a).count() > 100  # sets, not retrains
 
 
