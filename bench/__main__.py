@@ -100,7 +100,8 @@ def update_docs(table: str, command: str, seconds: float) -> None:
     block = (
         f"{START}\n"
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with `{command}` "
-        f"({seconds / 60:.1f} min) on {info['cores']} cores, {info['platform']}, "
+        f"({seconds / 60:.1f} min) on {info['cores']} cores (load average "
+        f"{info['load_average'][1]:.1f} over the last 5 min), {info['platform']}, "
         f"Python {info['python']}; {libs}.\n\n{table}\n{END}"
     )
     head, rest = text.split(START, 1)
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     data.shared_dir()  # a clear error before anything starts
     env.setup_django()
     ctx = Context(sizes=QUICK if args.quick else Sizes(), quick=args.quick)
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     try:
         figures = run_modules(args.modules, ctx)
@@ -149,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + table)
     print(f"\n{sum(f.passed is False for f in figures)} MISS, {seconds / 60:.1f} min; {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_results(figures, out, command, seconds)
+    write_results(figures, out, command, seconds, {"load_average_at_start": load_at_start})
     if full:
         update_docs(table, "make bench", seconds)
     return 0

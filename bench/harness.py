@@ -153,12 +153,15 @@ def render_table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def write_results(figures: list[Figure], path: Path, command: str, seconds: float) -> None:
+def write_results(
+    figures: list[Figure], path: Path, command: str, seconds: float, extra: dict | None = None
+) -> None:
     payload = {
         "command": command,
         "wall_seconds": round(seconds, 1),
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine_info(),
+        **(extra or {}),
         "figures": [asdict(f) for f in figures],
     }
     tmp = path.with_suffix(".json.tmp")

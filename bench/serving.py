@@ -204,6 +204,21 @@ def run(ctx: Context) -> list[Figure]:
             )
         )
 
+        from ml_coach.cache import cache_key
+
+        def key_only() -> None:
+            s = next(pairs)
+            cache_key(s.user_id, s.uebung_id)
+
+        samples = time_calls(key_only, sizes.calls, warmup=20)
+        figures.append(
+            timed_figure(
+                "recommendation, warm: of which building the cache key",
+                samples,
+                note="ml_coach.cache.cache_key: set count/max + model row queries, version get",
+            )
+        )
+
         cold_pair = {"s": in_use[0]}
 
         def empty() -> None:
