@@ -88,6 +88,15 @@ def run_modules(names: list[str], ctx: Context) -> list[Figure]:
     return figures
 
 
+def headline_line(figures: list[Figure]) -> str:
+    """The side-by-side in one line: the guide's RandomForest ÷ ours, from this run."""
+    ratios = [f for f in figures if f.name.startswith("guide ÷ ours") and f.median]
+    if not ratios:
+        return ""
+    text = ", ".join(f"{f.name.split(': ', 1)[1]} {f.median:.2f}×" for f in ratios)
+    return f"Headline, the deployment guide's RandomForest ÷ ours: {text}."
+
+
 def update_docs(table: str, command: str, seconds: float) -> None:
     """Replace the table between the markers in docs/benchmarks.md with this run's."""
     if not DOCS.exists():
@@ -149,11 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     table = render_table(figures)
     print("\n" + table)
+    headline = headline_line(figures)
+    if headline:
+        print(f"\n{headline}")
     print(f"\n{sum(f.passed is False for f in figures)} MISS, {seconds / 60:.1f} min; {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
     write_results(figures, out, command, seconds, {"load_average_at_start": load_at_start})
     if full:
-        update_docs(table, "make bench", seconds)
+        update_docs(f"{table}\n\n{headline}" if headline else table, "make bench", seconds)
     return 0
 
 
