@@ -13,7 +13,7 @@ import time
 
 from threadpoolctl import threadpool_limits
 
-from bench import data
+from bench import coach, data
 from bench.context import Context
 from bench.harness import Figure, timed_figure
 
@@ -21,8 +21,9 @@ LIMIT_S = 0.3
 LINEAR_EXPONENT = 1.2  # "close to linear": time grows at most like n^1.2
 
 
-def fit_seconds(sets: list, runs: int) -> list[float]:
-    """Seconds per fit of the coach on these parsed sets (one exercise), one thread."""
+def fit_seconds(sets: list, runs: int, population=None) -> list[float]:
+    """Seconds per fit of the coach on these parsed sets (one exercise), one thread; with
+    the coach's population model when it has one (judging it on this history is the fit)."""
     from ml_coach.model import fit_coach, plate_step
     from ml_coach.records import records_from_parsed
     from ml_coach.sessions import group_sessions
@@ -34,7 +35,7 @@ def fit_seconds(sets: list, runs: int) -> list[float]:
             start = time.perf_counter()
             sessions = group_sessions(records)
             step = plate_step([s.top_weight for s in sessions], 2.5)
-            fit_coach(sessions, step)
+            fit_coach(sessions, step, **coach.fit_kwargs(population, "bench-chain"))
             if i:
                 samples.append(time.perf_counter() - start)
     return samples
@@ -79,12 +80,13 @@ def growth_figure(label: str, times: dict[int, float]) -> list[Figure]:
     return out
 
 
-def fit_figures(sizes: tuple[int, ...], runs: int) -> list[Figure]:
+def fit_figures(sizes: tuple[int, ...], runs: int, population=None) -> list[Figure]:
     """The coach's fit alone at each size, and the growth between sizes (no database)."""
     figures: list[Figure] = []
     medians: dict[int, float] = {}
     for n in sizes:
-        samples = [s * 1000 for s in fit_seconds(data.chained_history(n), runs_for(n, runs))]
+        history = data.chained_history(n)
+        samples = [s * 1000 for s in fit_seconds(history, runs_for(n, runs), population)]
         limit = LIMIT_S * 1000 if n == 1_000 else None
         fig = timed_figure(f"train one model, fit only, {n:,} sets (1 core)", samples, "ms", limit)
         figures.append(fig)
@@ -115,8 +117,25 @@ def runs_for(n_sets: int, runs: int) -> int:
     return runs if n_sets <= 1_000 else max(2, runs // 2)
 
 
+def population_figures(population) -> list[Figure]:
+    if population is None:
+        return []
+    return [
+        Figure(
+            name="population model fit, full + folds (1 core)",
+            median=population.fit_seconds * 1000,
+            unit="ms",
+            runs=1,
+            note=f"{len(population.lifters)} shared lifters, {population.n_rows:,} rows; "
+            "once per night, shared by every (user, exercise) model",
+        )
+    ]
+
+
 def run(ctx: Context) -> list[Figure]:
     sizes = ctx.sizes
-    return fit_figures(sizes.train_sets, sizes.train_runs) + store_figures(
-        sizes.train_sets, sizes.train_runs
-    )
+    population = coach.shared_population(coach.test_files(sizes.guide_files))
+    figures = population_figures(population)
+    figures += fit_figures(sizes.train_sets, sizes.train_runs, population)
+    coach.ensure_db_population()
+    return figures + store_figures(sizes.train_sets, sizes.train_runs)

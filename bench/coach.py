@@ -1,0 +1,112 @@
+"""What the bench needs to know about the coach's shape, read only through its public API.
+
+Since phase 2 the coach is a cross-lifter population model (``ml_coach.population``) plus a
+small per-(user, exercise) decision artifact that refers to it. The figures then need a
+population model: trained on the shared logs for the database-free figures, and through the
+product's ``train_population_model`` (as the nightly job does) for the database ones. With a
+coach without population model every helper here returns ``None`` and the figures measure
+the per-(user, exercise) models alone.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from threadpoolctl import threadpool_limits
+
+from bench import data
+
+FAKE_REF = {"id": 0, "path": "-", "sha256": "-"}
+
+
+def has_population() -> bool:
+    try:
+        import ml_coach.population  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SharedPopulation:
+    model: object
+    fit_seconds: float
+    lifters: tuple[str, ...]
+    n_rows: int
+
+
+@cache
+def shared_population(exclude: tuple[str, ...] = ()) -> SharedPopulation | None:
+    """The population model fitted (full + folds, one core) on the shared logs except
+    ``exclude``, as ``ml_coach.speed`` and the backtest build it from files."""
+    if not has_population():
+        return None
+    from ml_coach.backtest import exercise_history, load_log
+    from ml_coach.population import fit_population
+
+    lifters = {}
+    for name, path in data.log_files().items():
+        if name in exclude:
+            continue
+        histories = []
+        for records in load_log(path).values():
+            _, sessions, step = exercise_history(records)
+            if len(sessions) >= 2:
+                histories.append((sessions, step))
+        lifters[name] = histories
+    with threadpool_limits(limits=1):
+        start = time.perf_counter()
+        model = fit_population(lifters)
+        seconds = time.perf_counter() - start
+    return SharedPopulation(model, seconds, tuple(sorted(lifters)), model.n_rows)
+
+
+def fit_kwargs(population: SharedPopulation | None, lifter_key: str) -> dict:
+    """Extra ``fit_coach`` arguments for a coach with a population model."""
+    if population is None:
+        return {}
+    return {"population": population.model, "lifter_key": lifter_key, "population_ref": FAKE_REF}
+
+
+def predict_kwargs(population: SharedPopulation | None) -> dict:
+    return {} if population is None else {"population": population.model}
+
+
+def ensure_db_population() -> tuple[object, float | None] | None:
+    """The ACTIVE population row of the bench database, trained now (over every bench user,
+    as the nightly job would) when there is none; (row, seconds if trained now)."""
+    if not has_population():
+        return None
+    from core.models import MLPopulationModel, ModelStatus
+    from ml_coach.population import active_population, train_population_model
+
+    if active_population() is not None:
+        return MLPopulationModel.objects.get(status=ModelStatus.ACTIVE), None
+    with threadpool_limits(limits=1):
+        start = time.perf_counter()
+        row = train_population_model()
+        seconds = time.perf_counter() - start
+    if row.status != ModelStatus.ACTIVE:
+        raise RuntimeError(f"population model training failed: {row.error_text[:200]}")
+    return row, seconds
+
+
+def population_files_kb(row) -> tuple[float, float]:
+    """(served artifact, fold artifact) sizes in KB of a population row."""
+    from ml_coach.population import load_population, population_ref
+    from ml_coach.storage import model_root
+
+    served = (model_root() / row.artifact_path).stat().st_size / 1024
+    model = load_population(population_ref(row))
+    folds = 0.0
+    if model is not None and model.folds_ref.get("path"):
+        folds = (model_root() / model.folds_ref["path"]).stat().st_size / 1024
+    return served, folds
+
+
+def test_files(n: int) -> tuple[str, ...]:
+    """The ``n`` largest shared logs: the guide comparison's test lifters, never part of the
+    population model it uses."""
+    return tuple(list(data.log_files())[:n])
