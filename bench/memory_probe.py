@@ -1,7 +1,9 @@
 """Run in a fresh process: RSS before and after loading N distinct verified models.
 
-Reads ``[[artifact_path, sha256], ...]`` as JSON on stdin. The first model is loaded before
-the "before" reading so that imports (scikit-learn, numpy) are not counted as model memory.
+Reads ``{"models": [[artifact_path, sha256], ...], "population": ref or null}`` as JSON on
+stdin. The first model is loaded before the "before" reading so that imports (scikit-learn,
+numpy) are not counted as model memory; the population model (phase-2 coach) is loaded last,
+and its RSS is reported separately.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ def rss_bytes() -> int:
 def main() -> None:
     from bench import env
 
-    models = json.loads(sys.stdin.read())
+    payload = json.loads(sys.stdin.read())
+    models = payload["models"]
     os.environ["ML_MODEL_LRU_SIZE"] = str(len(models) + 10)
     env.configure_environment()
     import django
@@ -35,7 +38,23 @@ def main() -> None:
     kept = [load_cached(path, sha) for path, sha in rest]
     gc.collect()
     after = rss_bytes()
-    print(json.dumps({"n": len(kept), "rss_before": before, "rss_after": after}))
+    population = None
+    if payload.get("population"):
+        from ml_coach.population import load_population
+
+        kept.append(load_population(payload["population"]))
+        gc.collect()
+        population = rss_bytes()
+    print(
+        json.dumps(
+            {
+                "n": len(rest),
+                "rss_before": before,
+                "rss_after": after,
+                "rss_population": population,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
