@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from bench import data
+from bench import coach, data
 from bench.context import Context
 from bench.harness import Figure, summary, time_calls
 
@@ -51,17 +51,25 @@ class Comparison:
 
 
 def exercise_sessions(name: str):
+    """(exercise, loaded sessions) of one log with at least ``MIN_SESSIONS`` sessions."""
+    import ml_coach.model
     from ml_coach.records import records_from_parsed
     from ml_coach.sessions import group_sessions
 
+    loaded = getattr(ml_coach.model, "loaded", lambda sessions: sessions)
     for exercise, records in records_from_parsed(data.parsed(name).sets).items():
-        sessions = group_sessions(records)
+        sessions = loaded(group_sessions(records))
         if len(sessions) >= MIN_SESSIONS:
             yield exercise, sessions
 
 
-def compare_file(name: str, result: Comparison, with_guide: bool = True) -> Comparison:
-    """Train both on each exercise's first 60 % and predict the rest; errors in kg."""
+def compare_file(
+    name: str, result: Comparison, with_guide: bool = True, population=None
+) -> Comparison:
+    """Train both on each exercise's first 60 % and predict the rest; errors in kg.
+
+    ``population``: the coach's population model (``bench.coach.shared_population``), fitted
+    without this lifter, for a coach that has one."""
     from core.plates import infer_increment_kg
     from ml_coach.features import row_at
     from ml_coach.model import MIN_TRAIN_ROWS, baseline_weight, fit_coach, plate_step
@@ -74,11 +82,11 @@ def compare_file(name: str, result: Comparison, with_guide: bool = True) -> Comp
             continue
         step = plate_step(weights, infer_increment_kg(weights))
         start = time.perf_counter()
-        ours = fit_coach(train, step).model
+        ours = fit_coach(train, step, **coach.fit_kwargs(population, f"bench-{name}")).model
         result.ours_fit_s.append(time.perf_counter() - start)
         size = len(pickle.dumps(ours, protocol=pickle.HIGHEST_PROTOCOL))
         result.ours_bytes.append(size)
-        if ours.estimator is not None:
+        if ours.uses_model:
             result.ours_bytes_in_use.append(size)
         tests = [
             i
@@ -113,12 +121,15 @@ def compare_file(name: str, result: Comparison, with_guide: bool = True) -> Comp
         for k, i in enumerate(tests):
             past = sessions[:i]
             actual = sessions[i].top_weight
-            result.ours_err.append(abs(ours.predict_weight(past, step, sessions[i].start) - actual))
+            predicted = ours.predict_weight(
+                past, step, sessions[i].start, **coach.predict_kwargs(population)
+            )
+            result.ours_err.append(abs(predicted - actual))
             result.base_err.append(abs(baseline_weight(past, step) - actual))
             if with_guide:
                 result.guide_err.append(abs(float(guide_pred[k]) - actual))
-        if forest is not None and ours.estimator is not None and len(result.samples) < 20:
-            result.samples.append((sessions, step, ours, forest))
+        if forest is not None and ours.uses_model and len(result.samples) < 20:
+            result.samples.append((sessions, step, ours, forest, population))
     return result
 
 
@@ -127,10 +138,13 @@ def predict_times(samples: list, calls: int) -> tuple[list[float], list[float]]:
     from ml_coach.features import next_row
 
     ours_ms, guide_ms = [], []
-    for sessions, step, ours, forest in samples:
+    for sessions, step, ours, forest, population in samples:
         at = sessions[-1].start
         n = max(5, calls // len(samples))
-        ours_ms += time_calls(lambda s=sessions, m=ours, k=step, t=at: m.predict_weight(s, k, t), n)
+        kw = coach.predict_kwargs(population)
+        ours_ms += time_calls(
+            lambda s=sessions, m=ours, k=step, t=at, w=kw: m.predict_weight(s, k, t, **w), n
+        )
         guide_ms += time_calls(
             lambda s=sessions, f=forest, k=step, t=at: f.predict(next_row(s, k, t))[0], n
         )
@@ -141,54 +155,91 @@ def mae(errors: list[float]) -> float:
     return statistics.fmean(errors) if errors else float("nan")
 
 
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def ratio_figure(name: str, guide: float, ours: float, unit: str, what: str) -> Figure:
     return Figure(
         name=f"guide ÷ ours: {name}",
         median=guide / ours if ours else None,
         unit="×",
-        note=f"guide {guide:.3g} {unit} vs ours {ours:.3g} {unit} ({what})",
+        note=f"guide {_num(guide)} {unit} vs ours {_num(ours)} {unit} ({what})",
     )
 
 
+def population_bytes(population) -> int:
+    """Stored size of the population model: the served file plus the fold models' file."""
+    if population is None:
+        return 0
+    model = population.model
+    served = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    folds = len(pickle.dumps(model.folds or {}, protocol=pickle.HIGHEST_PROTOCOL))
+    return served + folds
+
+
 def run(ctx: Context) -> list[Figure]:
-    names = list(data.log_files())[: ctx.sizes.guide_files]
+    names = list(coach.test_files(ctx.sizes.guide_files))
+    population = coach.shared_population(tuple(names))
     result = Comparison()
     with threadpool_limits(limits=1):
         for name in names:
-            compare_file(name, result)
+            compare_file(name, result, population=population)
         ours_ms, guide_ms = predict_times(result.samples, ctx.sizes.guide_predict_calls)
-    scope = f"{result.exercises} exercises of {len(names)} largest logs ({', '.join(names)})"
+    scope = f"{result.exercises} exercises of the {len(names)} largest logs ({', '.join(names)})"
+    n_ours, n_guide = len(result.ours_fit_s), len(result.guide_fit_s)
     fit_ours = statistics.median(result.ours_fit_s) * 1000
     fit_guide = statistics.median(result.guide_fit_s) * 1000
+    pop_s = population.fit_seconds if population is not None else 0.0
+    total_ours_s = sum(result.ours_fit_s) + pop_s
+    total_guide_s = sum(result.guide_fit_s)
     kb_ours = statistics.median(result.ours_bytes_in_use or result.ours_bytes) / 1024
     kb_guide = statistics.median(result.guide_bytes) / 1024
+    pop_kb = population_bytes(population) / 1024
+    total_ours_kb = sum(result.ours_bytes) / 1024 + pop_kb
+    total_guide_kb = sum(result.guide_bytes) / 1024
     p_ours, p99_ours = summary(ours_ms)
     p_guide, p99_guide = summary(guide_ms)
     m_ours, m_guide, m_base = mae(result.ours_err), mae(result.guide_err), mae(result.base_err)
     in_use = len(result.ours_bytes_in_use)
-    return [
-        Figure(
-            "guide RF: train one model", fit_guide, "ms", runs=len(result.guide_fit_s), note=scope
-        ),
-        Figure("ours: train one model", fit_ours, "ms", runs=len(result.ours_fit_s), note=scope),
-        Figure(
-            "guide RF: artifact size", kb_guide, "KB", runs=len(result.guide_bytes), note="pickle"
-        ),
+    pop_note = (
+        f"; plus the population model (once, {len(population.lifters)} other lifters, "
+        f"{population.n_rows:,} rows): {pop_s:.1f} s, {pop_kb:.0f} KB"
+        if population is not None
+        else ""
+    )
+    figures = [
+        Figure("guide RF: train one model", fit_guide, "ms", runs=n_guide, note=scope),
+        Figure("ours: train one model", fit_ours, "ms", runs=n_ours, note=scope + pop_note),
+        Figure("guide RF: artifact size", kb_guide, "KB", runs=n_guide, note="pickle"),
         Figure(
             "ours: artifact size (models in use)",
             kb_ours,
             "KB",
             runs=in_use,
-            note=f"{in_use}/{len(result.ours_bytes)} beat their validation baseline; "
-            f"the others store no estimator",
+            note=f"{in_use}/{n_ours} models serve (beat repeating the last weight); "
+            f"the others store no estimator{pop_note}",
         ),
         Figure("guide RF: predict one", p_guide, "ms", p99=p99_guide, runs=len(guide_ms)),
         Figure("ours: predict one", p_ours, "ms", p99=p99_ours, runs=len(ours_ms)),
         Figure("guide RF: backtest MAE", m_guide, "kg", runs=len(result.guide_err), note=scope),
         Figure("ours: backtest MAE", m_ours, "kg", runs=len(result.ours_err), note=scope),
         Figure("repeat last session: backtest MAE", m_base, "kg", runs=len(result.base_err)),
-        ratio_figure("training time", fit_guide, fit_ours, "ms", "median per model"),
-        ratio_figure("artifact size", kb_guide, kb_ours, "KB", "median per model"),
+        ratio_figure(
+            "training time",
+            total_guide_s,
+            total_ours_s,
+            "s",
+            f"all models of these lifters: {n_guide} forests vs {n_ours} coach models"
+            + (" + population model" if population is not None else ""),
+        ),
+        ratio_figure(
+            "artifact storage",
+            total_guide_kb,
+            total_ours_kb,
+            "KB",
+            "all models of these lifters" + (" incl. population" if population else ""),
+        ),
         ratio_figure("predict time", p_guide, p_ours, "ms", "p50, one row incl. features"),
         ratio_figure("backtest MAE", m_guide, m_ours, "kg", "same predictions"),
         Figure(
@@ -198,3 +249,4 @@ def run(ctx: Context) -> list[Figure]:
             note=f"{m_ours:.2f} vs {m_base:.2f} kg; frozen-at-60 % protocol, not issue 3's",
         ),
     ]
+    return figures
