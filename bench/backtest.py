@@ -71,8 +71,13 @@ def run(ctx: Context) -> list[Figure]:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
         return [Figure(label, None, "s", passed=False, note=f"exit {proc.returncode}: {tail[0]}")]
     note = "manage.py backtest_ml --population <the other shared logs>"
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        note += f"; {len(json.loads(out.read_text()).get('predictions', []))} predictions"
+    with contextlib.suppress(OSError, ValueError, AttributeError, KeyError, TypeError):
+        pooled = json.loads(out.read_text())["summary"]["pooled"]
+        coach, naive = pooled["coach"]["mae"], pooled["repeat_last"]["mae"]
+        note += (
+            f"; {pooled['n']} predictions, MAE coach {coach:.2f} vs repeat last "
+            f"{naive:.2f} kg (×{coach / naive:.3f})"
+        )
     return [
         Figure(
             name=label,

@@ -226,7 +226,16 @@ def run(ctx: Context) -> list[Figure]:
         Figure("ours: backtest MAE", m_ours, "kg", runs=len(result.ours_err), note=scope),
         Figure("repeat last session: backtest MAE", m_base, "kg", runs=len(result.base_err)),
         ratio_figure(
-            "training time",
+            "training time per model",
+            fit_guide,
+            fit_ours,
+            "ms",
+            "median; without the nightly population fit"
+            if population is not None
+            else "median per model",
+        ),
+        ratio_figure(
+            "training time, all models",
             total_guide_s,
             total_ours_s,
             "s",
