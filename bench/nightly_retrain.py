@@ -118,11 +118,14 @@ def trained_rows(user_ids: list[int]) -> int:
 
 
 def one_run(user_ids: list[int], expected: int, concurrency: int, timeout: float) -> dict:
+    from django.utils import timezone
+
     from workers.tasks import nightly_signature
 
     reset_models(user_ids)
     env.flush_redis()
     cpu_before = children_cpu_seconds()
+    wall_start = timezone.now()
     with celery_worker(concurrency) as proc:
         started = time.perf_counter()
         nightly_signature(user_ids, force=True).apply_async()
@@ -149,7 +152,16 @@ def one_run(user_ids: list[int], expected: int, concurrency: int, timeout: float
     fit = MLPredictionModel.objects.filter(user_id__in=user_ids).aggregate(
         s=Avg("training_seconds")
     )["s"]
+    from core.models import MLPopulationModel
+
+    population = (
+        MLPopulationModel.objects.filter(created_at__gte=wall_start)
+        .order_by("-created_at")
+        .values_list("training_seconds", flat=True)
+        .first()
+    )
     return {
+        "population_seconds": population,
         "fit_seconds": fit or 0.0,
         "cpu_seconds": cpu,
         "models": done,
@@ -193,6 +205,11 @@ def run(ctx: Context) -> list[Figure]:
             f" cores busy); {result['fit_seconds']:.3f} s/model training; "
             f"load average {os.getloadavg()[0]:.1f}"
         )
+        if result["population_seconds"] is not None:
+            note += (
+                f"; population model first (before the fan-out): "
+                f"{result['population_seconds']:.1f} s"
+            )
         if result["timed_out"] or result["models"] < expected:
             note += "; INCOMPLETE"
         figures.append(
