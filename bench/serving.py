@@ -249,7 +249,7 @@ def run(ctx: Context) -> list[Figure]:
                 "predict_next_weight, model in memory",
                 samples,
                 limit=PREDICT_LIMIT_MS,
-                note="MLPredictor: model row + step queries, LRU hit, predict",
+                note="one MLPredictor per lifter, reused; model already loaded",
             )
         )
 
@@ -263,7 +263,7 @@ def run(ctx: Context) -> list[Figure]:
                 "recommendation, Redis cache warm",
                 samples,
                 limit=WARM_LIMIT_MS,
-                note="cached_recommendation: cache-key queries + Redis get",
+                note="cached_recommendation: cache key (DB queries) + Redis get",
             )
         )
 
