@@ -121,7 +121,6 @@ def test_retrain_is_staff_only_and_post_only(client_a, user_a, bank):
 
 
 def test_staff_retrain_goes_through_the_celery_broker(client, user_a, bank, django_user_model):
-    pytest.importorskip("workers.tasks", reason="workers.tasks not merged yet")
     import redis
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
