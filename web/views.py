@@ -44,6 +44,8 @@ from web.forms import (
 from web.history import exercise_history_data
 from web.importing import run_import
 from web.units import from_kg, plain, user_unit
+from workers.dispatch import queue_job
+from workers.tasks import retrain_model
 
 log = logging.getLogger(__name__)
 
@@ -454,10 +456,16 @@ def ml_retrain(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Die Übung dieses Modells gibt es nicht mehr."))
         return redirect(back)
     try:
-        from workers.tasks import retrain_model
-
         # force: staff asked for it, even when no new sets arrived since the last training.
-        retrain_model.delay(model.user_id, model.uebung_id, force=True)
+        # queue_job fails fast on a hung broker and records a job the API can follow.
+        queue_job(
+            request.user,
+            retrain_model,
+            (model.user_id, model.uebung_id),
+            model.user_id,
+            model.uebung_id,
+            force=True,
+        )
     except Exception:
         # Broker down or workers missing: say so; nothing was lost, the sets are stored.
         log.exception("could not queue retraining of model %s", model.pk)

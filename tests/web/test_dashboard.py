@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, UserProfile
 from tests.web.history import make_history
+from workers.models import TrainingJob
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,5 @@ def test_staff_retrain_goes_through_the_celery_broker(client, user_a, bank, djan
     args, kwargs, _embed = json.loads(base64.b64decode(messages[0]["body"]))
     assert args == [user_a.pk, bank.pk]
     assert kwargs == {"force": True}
+    job = TrainingJob.objects.get(task_id=messages[0]["headers"]["id"])
+    assert (job.requested_by, job.user_id, job.uebung_id) == (staff, user_a.pk, bank.pk)
