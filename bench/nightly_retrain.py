@@ -206,9 +206,11 @@ def run(ctx: Context) -> list[Figure]:
             f"load average {os.getloadavg()[0]:.1f}"
         )
         if result["population_seconds"] is not None:
+            fan_out = result["seconds"] - result["population_seconds"]
             note += (
                 f"; population model first (before the fan-out): "
-                f"{result['population_seconds']:.1f} s"
+                f"{result['population_seconds']:.1f} s, then "
+                f"{result['models'] / fan_out:.1f} models/s"
             )
         if result["timed_out"] or result["models"] < expected:
             note += "; INCOMPLETE"
