@@ -24,6 +24,23 @@ TARGET_MS = 50.0
 COLD_RUNS = 5
 
 
+def todays_workout(user, uebung_ids: list[int]):
+    """A workout (dated in the future, so it is the newest) with two sets of each exercise."""
+    from django.utils import timezone
+
+    from core.models import Satz, Trainingseinheit
+
+    today = Trainingseinheit.objects.create(
+        user=user, datum=timezone.now() + timedelta(days=3650), name="Bench"
+    )
+    Satz.objects.bulk_create(
+        Satz(einheit=today, uebung_id=u, satz_nr=nr, gewicht=Decimal("40"), wiederholungen=8)
+        for u in uebung_ids
+        for nr in (1, 2)
+    )
+    return today
+
+
 def run(ctx: Context) -> list[Figure]:
     from django.core.cache import cache
     from django.core.management import call_command
@@ -31,9 +48,6 @@ def run(ctx: Context) -> list[Figure]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
-    from django.utils import timezone
-
-    from core.models import Satz, Trainingseinheit
 
     try:
         reverse("web:workout", args=[1])
@@ -41,14 +55,7 @@ def run(ctx: Context) -> list[Figure]:
         return [Figure("training view, 10 exercises", None, "ms", note=f"no web view: {exc}")]
     call_command("collectstatic", interactive=False, verbosity=0)
     user, ids = serving_user(ctx.sizes.view_exercises)
-    today = Trainingseinheit.objects.create(
-        user=user, datum=timezone.now() + timedelta(days=3650), name="Bench"
-    )
-    Satz.objects.bulk_create(
-        Satz(einheit=today, uebung_id=u, satz_nr=nr, gewicht=Decimal("40"), wiederholungen=8)
-        for u in ids
-        for nr in (1, 2)
-    )
+    today = todays_workout(user, ids)
     client = Client(raise_request_exception=True)
     client.force_login(user)
     url = reverse("web:workout", args=[today.pk])
