@@ -22,8 +22,9 @@ def test_cached_recommendation_is_stored_and_served(user_a, bank, clear_cache, m
     assert cached_recommendation(user_a.pk, bank.pk) == first
 
 
-def test_retrain_changes_the_key(user_a, bank, clear_cache):
+def test_retrain_changes_the_key(user_a, bank, clear_cache, population):
     log_history(user_a, bank, linear_progression(42, every=3))
+    population()
     before = cache_key(user_a.pk, bank.pk)
     assert cached_recommendation(user_a.pk, bank.pk).source == "baseline"
     row = train_and_store(user_a.pk, bank.pk)
