@@ -11,6 +11,15 @@ from core.models import (
     UserProfile,
 )
 
+# Where a model's file is and how it was made is written by the trainer, never by hand.
+ARTIFACT_READONLY_FIELDS = (
+    "artifact_path",
+    "artifact_sha256",
+    "library_versions",
+    "created_at",
+    "updated_at",
+)
+
 
 @admin.register(UserProfile)
 class UserProfileAdmin(admin.ModelAdmin):
@@ -75,13 +84,7 @@ class MLPredictionModelAdmin(admin.ModelAdmin):
     list_filter = ("status", "uses_model", "algorithm")
     search_fields = ("user__username", "uebung__name", "error_text")
     list_select_related = ("user", "uebung")
-    readonly_fields = (
-        "artifact_path",
-        "artifact_sha256",
-        "library_versions",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ARTIFACT_READONLY_FIELDS
 
 
 @admin.register(MLPopulationModel)
@@ -89,10 +92,4 @@ class MLPopulationModelAdmin(admin.ModelAdmin):
     list_display = ("pk", "status", "n_users", "n_samples", "mae", "baseline_mae", "trained_at")
     list_filter = ("status",)
     search_fields = ("algorithm", "error_text")
-    readonly_fields = (
-        "artifact_path",
-        "artifact_sha256",
-        "library_versions",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ARTIFACT_READONLY_FIELDS

@@ -1,0 +1,91 @@
+"""``manage.py seed_demo``: a demo user with months of simulated (or imported real) history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.exercise_traits import guess_equipment, guess_muscle_group
+from core.importers import FORMATS, UNITS
+from core.importers.summary import summary_lines
+from core.importers.writer import import_log
+from core.management.commands.import_workouts import import_file
+from core.models import Satz, Uebung
+from core.simulator import DEFAULT_PLAN, simulate
+
+
+def ensure_catalogue() -> int:
+    """The simulator's exercises as catalogue entries (owner empty); returns how many are new."""
+    created = 0
+    for plan in DEFAULT_PLAN:
+        _, was_created = Uebung.objects.get_or_create(
+            name=plan.name,
+            owner=None,
+            defaults={
+                "equipment": (
+                    Uebung.Equipment.BODYWEIGHT if plan.bodyweight else guess_equipment(plan.name)
+                ),
+                "muscle_group": guess_muscle_group(plan.name),
+                "increment_kg": Decimal(str(plan.increment_kg or 2.5)),
+                "is_bodyweight": plan.bodyweight,
+            },
+        )
+        created += was_created
+    return created
+
+
+class Command(BaseCommand):
+    help = "Legt den Demo-Benutzer mit simulierter (oder importierter) Trainingshistorie an."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--user", default="demo")
+        parser.add_argument("--password", default="demo1234")
+        parser.add_argument("--months", type=int, default=6)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--from", dest="source", type=Path, help="echtes Log importieren")
+        parser.add_argument("--format", default="auto", choices=FORMATS)
+        parser.add_argument("--unit", choices=UNITS, default=None)
+
+    def handle(self, *args, **options) -> None:
+        if options["months"] < 1:
+            raise CommandError("--months muss mindestens 1 sein.")
+        with transaction.atomic():
+            user = self._demo_user(options["user"], options["password"])
+            new_catalogue = ensure_catalogue()
+        self.stdout.write(f"Katalogübungen neu angelegt: {new_catalogue}")
+        if options["source"]:
+            self._import_file(user, options)
+        elif Satz.objects.filter(einheit__user=user).exists():
+            self.stdout.write("Demo-Historie bereits vorhanden – nichts simuliert.")
+        else:
+            log = simulate(months=options["months"], seed=options["seed"])
+            self.stdout.write(f"Simuliert: {options['months']} Monate (Seed {options['seed']})")
+            self._write_summary(import_log(user, log))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo-Login: Benutzer '{options['user']}', Passwort '{options['password']}'"
+            )
+        )
+
+    def _demo_user(self, username: str, password: str):
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(**{user_model.USERNAME_FIELD: username})
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        self.stdout.write(f"Demo-Benutzer {'angelegt' if created else 'vorhanden'}: {username}")
+        return user
+
+    def _import_file(self, user, options) -> None:
+        path: Path = options["source"]
+        parsed, result = import_file(user, path, options["format"], options["unit"])
+        self.stdout.write(f"Importiert aus {path.name} ({parsed.format}):")
+        self._write_summary(result)
+
+    def _write_summary(self, result) -> None:
+        for line in summary_lines(result):
+            self.stdout.write(line)
