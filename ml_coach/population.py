@@ -22,6 +22,7 @@ import numpy as np
 
 from ml_coach.features import FEATURE_VERSION, N_FEATURES, training_rows
 from ml_coach.sessions import Session
+from ml_coach.trees import CompactTrees
 
 logger = logging.getLogger(__name__)
 SEED = 42
@@ -40,6 +41,14 @@ def make_population_estimator():
     )
 
 
+def fit_trees(x: np.ndarray, y: np.ndarray) -> CompactTrees:
+    """Fit on one thread (deterministic, and OpenMP on a shared 2-core box was 9× slower)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="openmp"):
+        return CompactTrees(make_population_estimator().fit(x, y))
+
+
 def assign_folds(keys: Sequence[str], n_folds: int = N_FOLDS) -> dict[str, int]:
     """Round-robin over the sorted keys: deterministic, and with two or more lifters every
     lifter's fold leaves someone else to learn from."""
@@ -48,35 +57,60 @@ def assign_folds(keys: Sequence[str], n_folds: int = N_FOLDS) -> dict[str, int]:
 
 @dataclass
 class PopulationModel:
-    estimator: object
-    fold_estimators: dict[int, object] = field(default_factory=dict)
+    """The served model plus what is needed to judge a known lifter honestly.
+
+    The fold models live in their own artifact (``folds_ref``, hash-verified like every
+    artifact) so that serving loads only the full model.
+    """
+
+    estimator: CompactTrees
     fold_of_lifter: dict[str, int] = field(default_factory=dict)
+    fold_ids: list[int] = field(default_factory=list)
+    folds_ref: dict = field(default_factory=dict)
     n_folds: int = N_FOLDS
     feature_version: int = FEATURE_VERSION
     n_rows: int = 0
     n_lifters: int = 0
     params: dict = field(default_factory=dict)
+    folds: dict[int, CompactTrees] | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["folds"] = None  # stored separately, see folds_ref
+        return state
 
     def knows(self, lifter_key: str | None) -> bool:
         return lifter_key is not None and lifter_key in self.fold_of_lifter
+
+    def fold_models(self) -> dict[int, CompactTrees]:
+        if self.folds is None:
+            from ml_coach.storage import ArtifactError, load_cached
+
+            try:
+                self.folds = dict(load_cached(self.folds_ref["path"], self.folds_ref["sha256"]))
+            except (ArtifactError, KeyError, TypeError):
+                logger.warning("population fold models unavailable: %s", self.folds_ref)
+                self.folds = {}
+        return self.folds
 
     def can_judge(self, lifter_key: str | None) -> bool:
         """Whether an honest (never-saw-this-lifter) prediction exists for the lifter."""
         if not self.knows(lifter_key):
             return True
-        return self.fold_of_lifter[lifter_key] in self.fold_estimators
+        fold = self.fold_of_lifter[lifter_key]
+        return fold in self.fold_ids and fold in self.fold_models()
 
     def predict_change(
         self, x: np.ndarray, lifter_key: str | None = None, out_of_fold: bool = False
     ) -> np.ndarray:
         """Relative change of the next top weight; ``out_of_fold`` uses the model that never
         saw ``lifter_key`` (for judging that lifter's past), else the full model (serving)."""
-        estimator = self.estimator
-        if out_of_fold and self.knows(lifter_key):
-            estimator = self.fold_estimators[self.fold_of_lifter[lifter_key]]
         if len(x) == 0:
             return np.zeros(0)
-        return np.asarray(estimator.predict(x), dtype=np.float64)
+        trees = self.estimator
+        if out_of_fold and self.knows(lifter_key):
+            trees = self.fold_models()[self.fold_of_lifter[lifter_key]]
+        return trees.predict(x)
 
 
 def population_rows(
@@ -105,7 +139,7 @@ def fit_population(
         raise ValueError(f"too little data for a population model: {len(y)} rows")
     keys = sorted({k for k in lifters if k in set(owners)})
     model = PopulationModel(
-        estimator=make_population_estimator().fit(x, y),
+        estimator=fit_trees(x, y),
         n_rows=len(y),
         n_lifters=len(keys),
         n_folds=n_folds,
@@ -113,12 +147,14 @@ def fit_population(
     )
     # Every lifter gets a fold, so a lifter without a fold model is never judged in-sample.
     model.fold_of_lifter = assign_folds(keys, n_folds)
+    model.folds = {}
     if n_folds >= 2 and len(keys) >= 2:
         owner_fold = np.array([model.fold_of_lifter[o] for o in owners])
         for fold in sorted(set(model.fold_of_lifter.values())):
             keep = owner_fold != fold
             if keep.sum() >= min_rows:
-                model.fold_estimators[fold] = make_population_estimator().fit(x[keep], y[keep])
+                model.folds[fold] = fit_trees(x[keep], y[keep])
+        model.fold_ids = sorted(model.folds)
     model.params["fit_seconds"] = round(time.perf_counter() - t0, 3)
     return model
 
@@ -186,6 +222,9 @@ def train_population_model():
     try:
         lifters = user_histories()
         model = fit_population(lifters)
+        if model.folds:
+            folds_path, folds_sha = save_artifact(model.folds, "population")
+            model.folds_ref = {"path": folds_path, "sha256": folds_sha}
         path, sha = save_artifact(model, "population")
         row = MLPopulationModel(
             status=ModelStatus.TRAINING,
