@@ -24,7 +24,7 @@ from statistics import median
 import numpy as np
 from django.conf import settings
 
-from core.plates import infer_increment_kg, round_to_step
+from core.plates import infer_increment_kg
 from ml_coach.features import FEATURE_VERSION, next_row, training_rows
 from ml_coach.sessions import Session
 
@@ -75,8 +75,8 @@ def plate_step(weights_kg: list[float], configured_kg: float = 2.5) -> float:
 
 
 def baseline_weight(sessions: list[Session], step_kg: float) -> float:
-    """Repeat the last session's top weight (on the grid)."""
-    return round_to_step(sessions[-1].top_weight, step_kg)
+    """Repeat the last session's top weight: a weight the lifter demonstrably can load."""
+    return sessions[-1].top_weight
 
 
 def double_progression_weight(sessions: list[Session], step_kg: float) -> float:
@@ -85,12 +85,22 @@ def double_progression_weight(sessions: list[Session], step_kg: float) -> float:
     reps = [s.top_reps for s in sessions[-11:-1] if s.top_reps]
     usual = median(reps) if reps else None
     bump = step_kg if usual is not None and (last.top_reps or 0) >= usual else 0.0
-    return round_to_step(last.top_weight + bump, step_kg)
+    return last.top_weight + bump
 
 
-def to_weight(last_kg: float, change: float, step_kg: float) -> float:
-    """A predicted relative change as a loadable weight: stay, or whole plate steps."""
-    return round_to_step(last_kg * (1.0 + change), step_kg)
+def steps_of(last_kg, change, step_kg):
+    """A predicted relative change as whole plate steps (stay = 0, +1 step, −1 step, ...)."""
+    return np.round(np.asarray(last_kg) * np.asarray(change) / step_kg)
+
+
+def to_weight(last_kg, change, step_kg):
+    """Last weight plus whole plate steps: on the grid whenever the last weight was, and an
+    off-grid last weight (a plate the lifter owns) is moved by steps, never snapped away.
+    Works on numbers and on numpy arrays alike (training and serving share it)."""
+    weight = np.maximum(0.0, np.asarray(last_kg) + steps_of(last_kg, change, step_kg) * step_kg)
+    snapped = np.round(weight / step_kg) * step_kg
+    weight = np.where(np.abs(weight - snapped) <= 1e-6, snapped, weight)
+    return float(weight) if np.ndim(weight) == 0 else weight
 
 
 @dataclass
@@ -127,7 +137,7 @@ class CoachModel:
         """The model's top weight for the next session, on the plate grid."""
         last = sessions[-1].top_weight
         if last <= 0 or not self.uses_model:
-            return round_to_step(last, step_kg)
+            return last
         return to_weight(last, self.predict_change(sessions, step_kg, at, population), step_kg)
 
 
@@ -202,7 +212,7 @@ def fit_coach(
     x, y = rows if rows is not None else training_rows(sessions, step_kg)
     last = np.array([s.top_weight for s in sessions[:-1]], dtype=np.float64)
     actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
-    base_w = np.array([round_to_step(w, step_kg) for w in last])
+    base_w = last.copy()
     first_val = validation_start(len(sessions))
     if algorithm == "guide_rf":
         return _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0)
@@ -217,7 +227,7 @@ def fit_coach(
             if population_changes is not None
             else population.predict_change(x, lifter_key, out_of_fold=True)
         )
-        model_w = np.maximum(0.0, np.round(last * (1.0 + changes) / step_kg) * step_kg)
+        model_w = to_weight(last, changes, step_kg)
     else:
         model_w = base_w.copy()
     err_m, err_b = np.abs(model_w - actual), np.abs(base_w - actual)
@@ -258,7 +268,7 @@ def _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0) -> 
         val = ~train
         if val.any():
             pred = estimator.predict(x[val])
-            model_w[val] = np.maximum(0.0, np.round(last[val] * (1 + pred) / step_kg) * step_kg)
+            model_w[val] = to_weight(last[val], pred, step_kg)
     actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
     val = ~train
     uses_model = bool(

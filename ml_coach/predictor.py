@@ -97,6 +97,7 @@ class MLPredictor:
         self.min_samples = min_samples or int(getattr(settings, "ML_MIN_SAMPLES", 10))
         self._history: dict[int, tuple[list[Session], int]] = {}
         self._unit: str | None = None
+        self._increments: dict[int, float] = {}
         self._models: dict[int, tuple[CoachModel | None, object, str]] = {}
 
     # --- inputs -----------------------------------------------------------------------------
@@ -120,10 +121,12 @@ class MLPredictor:
         return self._history[uebung_id]
 
     def step_for(self, uebung_id: int, sessions: list[Session]) -> float:
-        increment = (
-            Uebung.objects.filter(pk=uebung_id).values_list("increment_kg", flat=True).first()
-        )
-        return plate_step([s.top_weight for s in sessions], float(increment or 2.5))
+        if uebung_id not in self._increments:
+            increment = (
+                Uebung.objects.filter(pk=uebung_id).values_list("increment_kg", flat=True).first()
+            )
+            self._increments[uebung_id] = float(increment or 2.5)
+        return plate_step([s.top_weight for s in sessions], self._increments[uebung_id])
 
     # --- predictions ------------------------------------------------------------------------
     def model_for(self, uebung_id: int) -> tuple[CoachModel | None, object, str]:

@@ -89,11 +89,20 @@ def bank(db):
 
 @pytest.fixture
 def population(db, django_user_model, user_a, bank):
-    """An ACTIVE population model learned from three other lifters who add 2.5 kg every
-    third session (the pattern a coach should learn across lifters)."""
+    """Call it to train an ACTIVE population model; the first call adds three other lifters
+    who add 2.5 kg every third session (the pattern a coach should learn across lifters)."""
     from ml_coach.population import train_population_model
 
-    for n, start in enumerate((40.0, 70.0, 100.0)):
-        other = django_user_model.objects.create_user(f"lifter{n}", password="pw-x-12345")
-        log_history(other, bank, linear_progression(45, start=start, every=3), warmup=False)
-    return train_population_model
+    created = []
+
+    def train(n_sessions: int = 45):
+        if not created:
+            for n, start in enumerate((40.0, 70.0, 100.0)):
+                other = django_user_model.objects.create_user(f"lifter{n}", password="pw-x-1234")
+                log_history(
+                    other, bank, linear_progression(n_sessions, start=start, every=3), warmup=False
+                )
+                created.append(other)
+        return train_population_model()
+
+    return train

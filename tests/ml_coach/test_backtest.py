@@ -152,5 +152,5 @@ def test_backtest_command_errors_are_clear(tmp_path):
         call_command("backtest_ml", str(tmp_path / "missing.csv"))
     bad = tmp_path / "bad.csv"
     bad.write_text("foo,bar\n1,2\n")
-    with pytest.raises(CommandError, match="bad.csv"):
+    with pytest.raises(CommandError, match=r"bad\.csv"):
         call_command("backtest_ml", str(bad))
