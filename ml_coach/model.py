@@ -8,7 +8,8 @@ Algorithms (``settings.ML_ALGORITHM``):
 - ``coach`` (default, chosen by the leave-one-lifter-out backtest, see docs/ml.md): the
   cross-lifter population model predicts the relative change, rounded to the plate step; it
   serves a (user, exercise) only if, on that user's own past, it beat repeating the last weight
-  both over the whole history and on the last ~20 % of sessions.
+  in MAE over the whole history and on the last ~20 % of sessions, and was within 2.5 kg about
+  as often (at most 5 percentage points less).
 - ``guide_rf``: the deployment guide's per-(user, exercise) RandomForestRegressor
   (``ML_RF_N_ESTIMATORS``/``ML_RF_MAX_DEPTH``), here on the same relative-change features, kept
   for comparison and behind the same honesty gate (time-ordered split, baseline must be beaten).
@@ -32,6 +33,8 @@ SEED = 42
 VALIDATION_SHARE = 0.2
 MIN_TRAIN_ROWS = 6
 MIN_JUDGED_ROWS = 5  # past predictions needed before the population model may serve
+WITHIN_KG = 2.5 + 1e-9  # "close enough" for a lifter: one small plate pair
+WITHIN_SLACK = 0.05  # the model may be within 2.5 kg at most 5 points less often
 ALGORITHMS = ("coach", "guide_rf")
 
 
@@ -236,6 +239,7 @@ def fit_coach(
         usable
         and len(y) >= MIN_JUDGED_ROWS
         and err_m.sum() < err_b.sum()
+        and (err_m <= WITHIN_KG).mean() >= (err_b <= WITHIN_KG).mean() - WITHIN_SLACK
         and val.any()
         and err_m[val].mean() < err_b[val].mean()
     )

@@ -57,40 +57,26 @@ def assign_folds(keys: Sequence[str], n_folds: int = N_FOLDS) -> dict[str, int]:
 
 @dataclass
 class PopulationModel:
-    """The served model plus what is needed to judge a known lifter honestly.
+    """The served model plus the fold models needed to judge a known lifter honestly.
 
-    The fold models live in their own artifact (``folds_ref``, hash-verified like every
-    artifact) so that serving loads only the full model.
+    All in one artifact: the row's ``artifact_path`` names every file the model needs, so the
+    workers' orphan cleanup can never delete half of it.
     """
 
     estimator: CompactTrees
     fold_of_lifter: dict[str, int] = field(default_factory=dict)
     fold_ids: list[int] = field(default_factory=list)
-    folds_ref: dict = field(default_factory=dict)
     n_folds: int = N_FOLDS
     feature_version: int = FEATURE_VERSION
     n_rows: int = 0
     n_lifters: int = 0
     params: dict = field(default_factory=dict)
-    folds: dict[int, CompactTrees] | None = field(default=None, repr=False)
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state["folds"] = None  # stored separately, see folds_ref
-        return state
+    folds: dict[int, CompactTrees] = field(default_factory=dict, repr=False)
 
     def knows(self, lifter_key: str | None) -> bool:
         return lifter_key is not None and lifter_key in self.fold_of_lifter
 
     def fold_models(self) -> dict[int, CompactTrees]:
-        if self.folds is None:
-            from ml_coach.storage import ArtifactError, load_cached
-
-            try:
-                self.folds = dict(load_cached(self.folds_ref["path"], self.folds_ref["sha256"]))
-            except (ArtifactError, KeyError, TypeError):
-                logger.warning("population fold models unavailable: %s", self.folds_ref)
-                self.folds = {}
         return self.folds
 
     def can_judge(self, lifter_key: str | None) -> bool:
@@ -147,7 +133,6 @@ def fit_population(
     )
     # Every lifter gets a fold, so a lifter without a fold model is never judged in-sample.
     model.fold_of_lifter = assign_folds(keys, n_folds)
-    model.folds = {}
     if n_folds >= 2 and len(keys) >= 2:
         owner_fold = np.array([model.fold_of_lifter[o] for o in owners])
         for fold in sorted(set(model.fold_of_lifter.values())):
@@ -222,9 +207,6 @@ def train_population_model():
     try:
         lifters = user_histories()
         model = fit_population(lifters)
-        if model.folds:
-            folds_path, folds_sha = save_artifact(model.folds, "population")
-            model.folds_ref = {"path": folds_path, "sha256": folds_sha}
         path, sha = save_artifact(model, "population")
         row = MLPopulationModel(
             status=ModelStatus.TRAINING,

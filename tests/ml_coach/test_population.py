@@ -67,9 +67,9 @@ def test_train_population_model_swaps_the_active_row(population, user_a, bank, m
     first = population()
     assert first.status == ModelStatus.ACTIVE and first.n_users == 3 and first.n_samples > 100
     model = load_artifact(first.artifact_path, first.artifact_sha256)
-    assert isinstance(model, PopulationModel) and model.folds is None  # folds stored apart
-    assert (model_root / first.artifact_path).stat().st_size < 200_000
-    assert set(model.fold_models()) == set(model.fold_ids) and model.fold_ids
+    assert isinstance(model, PopulationModel) and model.fold_ids == [0, 1, 2]
+    assert set(model.fold_models()) == set(model.fold_ids)  # one file holds everything
+    assert list((model_root / "population").iterdir()) == [model_root / first.artifact_path]
     log_history(user_a, bank, linear_progression(20))
     second = population()
     first.refresh_from_db()

@@ -67,4 +67,3 @@ def test_one_thousand_sets_train_fast_and_predict_in_milliseconds(
     )
     assert row.samples_at_training == 1000 and row.uses_model
     assert train_ms < 3000 and predict_ms < 20 and size < 200_000
-
