@@ -3,7 +3,7 @@
 The key carries everything that changes the answer: the ACTIVE model (id + sha prefix, so a
 retrain is visible at once), the newest set and the set count of this exercise (so a newly
 logged, edited-by-replacement or deleted set shows at once) and a per-(user, exercise) version
-counter that ``invalidate`` bumps for anything else. Reading those costs two indexed queries.
+counter that ``invalidate`` bumps for anything else. Reading those costs one query.
 Redis down: django-redis is configured with IGNORE_EXCEPTIONS, and anything else it raises is
 caught here too, so the recommendation is simply computed.
 """
@@ -14,10 +14,10 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Subquery
 
-from core.models import Satz
-from ml_coach.predictor import MLPredictor, active_model_row, model_version
+from core.models import MLPredictionModel, ModelStatus, Satz
+from ml_coach.predictor import MLPredictor
 from ml_coach.recommendation import Recommendation
 
 logger = logging.getLogger(__name__)
@@ -37,14 +37,20 @@ def _safe(call, default=None):
 
 
 def cache_key(user_id: int, uebung_id: int) -> str:
-    sets = Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id).aggregate(
-        last=Max("id"), n=Count("id")
+    """One query: newest set id, set count and the ACTIVE model's id and sha256."""
+    active = MLPredictionModel.objects.filter(
+        user_id=user_id, uebung_id=uebung_id, status=ModelStatus.ACTIVE
     )
-    row = active_model_row(user_id, uebung_id)
+    state = Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id).aggregate(
+        last=Max("id"),
+        n=Count("id"),
+        model=Max(Subquery(active.values("id")[:1])),
+        sha=Max(Subquery(active.values("artifact_sha256")[:1])),
+    )
+    version = f"{state['model']}-{state['sha'][:12]}" if state["model"] else "-"
     counter = _safe(lambda: cache.get(_version_key(user_id, uebung_id)), 0) or 0
     return (
-        f"{PREFIX}:{user_id}:{uebung_id}:v{counter}:m{model_version(row) or '-'}"
-        f":s{sets['last'] or 0}-{sets['n']}"
+        f"{PREFIX}:{user_id}:{uebung_id}:v{counter}:m{version}:s{state['last'] or 0}-{state['n']}"
     )
 
 

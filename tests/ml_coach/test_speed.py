@@ -51,14 +51,7 @@ def test_one_thousand_sets_train_fast_and_predict_in_milliseconds(
     predict_ms = median_ms(
         lambda: predictor.predict_next_weight(bank.pk, last_weight=100, last_reps=8, rpe=8), 200
     )
-    from ml_coach import cache as coach_cache
-
-    key = coach_cache.cache_key(user_a.pk, bank.pk)
     cached_recommendation(user_a.pk, bank.pk)
-    from django.core.cache import cache
-
-    print("\nhit?", cache.get(key) is not None, key)
-    print("key ms", median_ms(lambda: coach_cache.cache_key(user_a.pk, bank.pk), 50))
     cached_ms = median_ms(lambda: cached_recommendation(user_a.pk, bank.pk), 100)
     print(
         f"\n1000 sets: train_and_store {train_ms:.0f} ms (DB included), "
