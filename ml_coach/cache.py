@@ -10,13 +10,14 @@ caught here too, so the recommendation is simply computed.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Subquery
+from django.db import connection
 
-from core.models import MLPredictionModel, ModelStatus, Satz
+from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit
 from ml_coach.predictor import MLPredictor
 from ml_coach.recommendation import Recommendation
 
@@ -36,22 +37,40 @@ def _safe(call, default=None):
         return default
 
 
-def cache_key(user_id: int, uebung_id: int) -> str:
-    """One query: newest set id, set count and the ACTIVE model's id and sha256."""
-    active = MLPredictionModel.objects.filter(
-        user_id=user_id, uebung_id=uebung_id, status=ModelStatus.ACTIVE
+@functools.cache
+def _state_sql() -> str:
+    """Newest set id, set count and the ACTIVE model's id and sha256 in one statement.
+
+    Plain SQL on purpose: compiling the equivalent ORM aggregate cost more than running it,
+    and this runs on every page view that shows a recommendation.
+    """
+    satz, einheit, model = Satz._meta, Trainingseinheit._meta, MLPredictionModel._meta
+    col = lambda meta, name: connection.ops.quote_name(meta.get_field(name).column)  # noqa: E731
+    q = connection.ops.quote_name
+    active = (
+        f"FROM {q(model.db_table)} m WHERE m.{col(model, 'user')} = %s "
+        f"AND m.{col(model, 'uebung')} = %s AND m.{col(model, 'status')} = %s "
+        f"ORDER BY m.{col(model, 'id')} DESC LIMIT 1"
     )
-    state = Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id).aggregate(
-        last=Max("id"),
-        n=Count("id"),
-        model=Max(Subquery(active.values("id")[:1])),
-        sha=Max(Subquery(active.values("artifact_sha256")[:1])),
-    )
-    version = f"{state['model']}-{state['sha'][:12]}" if state["model"] else "-"
-    counter = _safe(lambda: cache.get(_version_key(user_id, uebung_id)), 0) or 0
     return (
-        f"{PREFIX}:{user_id}:{uebung_id}:v{counter}:m{version}:s{state['last'] or 0}-{state['n']}"
+        f"SELECT MAX(s.{col(satz, 'id')}), COUNT(s.{col(satz, 'id')}), "
+        f"(SELECT m.{col(model, 'id')} {active}), "
+        f"(SELECT m.{col(model, 'artifact_sha256')} {active}) "
+        f"FROM {q(satz.db_table)} s JOIN {q(einheit.db_table)} e "
+        f"ON s.{col(satz, 'einheit')} = e.{col(einheit, 'id')} "
+        f"WHERE e.{col(einheit, 'user')} = %s AND s.{col(satz, 'uebung')} = %s"
     )
+
+
+def cache_key(user_id: int, uebung_id: int) -> str:
+    """Everything that changes the answer, read in one query (plus the invalidation counter)."""
+    pair = [user_id, uebung_id, ModelStatus.ACTIVE.value]
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), [*pair, *pair, user_id, uebung_id])
+        last, n, model_id, sha = cursor.fetchone()
+    version = f"{model_id}-{sha[:12]}" if model_id else "-"
+    counter = _safe(lambda: cache.get(_version_key(user_id, uebung_id)), 0) or 0
+    return f"{PREFIX}:{user_id}:{uebung_id}:v{counter}:m{version}:s{last or 0}-{n}"
 
 
 def cached_recommendation(user_id: int, uebung_id: int) -> Recommendation:
