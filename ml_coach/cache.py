@@ -16,9 +16,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit
-from ml_coach.predictor import MLPredictor
+from ml_coach.predictor import MLPredictor, model_version
 from ml_coach.recommendation import Recommendation
 
 logger = logging.getLogger(__name__)
@@ -62,31 +63,89 @@ def _state_sql() -> str:
     )
 
 
+def _format_key(user_id: int, uebung_id: int, counter, model_version: str, last, n) -> str:
+    return (
+        f"{PREFIX}:{user_id}:{uebung_id}:v{counter or 0}:m{model_version or '-'}"
+        f":s{last or 0}-{n or 0}"
+    )
+
+
 def cache_key(user_id: int, uebung_id: int) -> str:
     """Everything that changes the answer, read in one query (plus the invalidation counter)."""
     pair = [user_id, uebung_id, ModelStatus.ACTIVE.value]
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(), [*pair, *pair, user_id, uebung_id])
         last, n, model_id, sha = cursor.fetchone()
-    version = f"{model_id}-{sha[:12]}" if model_id else "-"
-    counter = _safe(lambda: cache.get(_version_key(user_id, uebung_id)), 0) or 0
-    return f"{PREFIX}:{user_id}:{uebung_id}:v{counter}:m{version}:s{last or 0}-{n}"
+    version = f"{model_id}-{sha[:12]}" if model_id else ""
+    counter = _safe(lambda: cache.get(_version_key(user_id, uebung_id)), 0)
+    return _format_key(user_id, uebung_id, counter, version, last, n)
 
 
-def cached_recommendation(user_id: int, uebung_id: int) -> Recommendation:
-    """The recommendation, from the cache when it is current, else computed and stored."""
-    key = cache_key(user_id, uebung_id)
-    hit = _safe(lambda: cache.get(key))
+def cache_keys(user_id: int, uebung_ids: list[int]) -> dict[int, str]:
+    """The keys of many exercises at once: two queries and one Redis call for any number."""
+    sets = {
+        row["uebung_id"]: row
+        for row in Satz.objects.filter(einheit__user_id=user_id, uebung_id__in=uebung_ids)
+        .values("uebung_id")
+        .annotate(last=Max("id"), n=Count("id"))
+    }
+    active = {
+        row.uebung_id: row
+        for row in MLPredictionModel.objects.filter(
+            user_id=user_id, uebung_id__in=uebung_ids, status=ModelStatus.ACTIVE
+        ).only("id", "uebung_id", "artifact_sha256")
+    }
+    version_keys = {pk: _version_key(user_id, pk) for pk in uebung_ids}
+    counters = _safe(lambda: cache.get_many(list(version_keys.values())), {}) or {}
+    return {
+        pk: _format_key(
+            user_id,
+            pk,
+            counters.get(version_keys[pk]),
+            model_version(active.get(pk)),
+            sets.get(pk, {}).get("last"),
+            sets.get(pk, {}).get("n"),
+        )
+        for pk in uebung_ids
+    }
+
+
+def _from_cache(hit) -> Recommendation | None:
     if isinstance(hit, dict):
         try:
             return Recommendation(**hit)
         except TypeError:
-            pass
+            return None
+    return None
+
+
+def _compute_and_store(user_id: int, uebung_id: int, key: str) -> Recommendation:
     rec = MLPredictor(user_id=user_id).recommend(uebung_id)
     data = rec.to_dict()
     data.pop("label", None)
     _safe(lambda: cache.set(key, data, settings.ML_PREDICTION_CACHE_SECONDS))
     return rec
+
+
+def cached_recommendation(user_id: int, uebung_id: int) -> Recommendation:
+    """The recommendation, from the cache when it is current, else computed and stored."""
+    key = cache_key(user_id, uebung_id)
+    rec = _from_cache(_safe(lambda: cache.get(key)))
+    return rec if rec is not None else _compute_and_store(user_id, uebung_id, key)
+
+
+def cached_recommendations(user_id: int, uebung_ids: list[int]) -> dict[int, Recommendation]:
+    """Many recommendations (a whole workout): a fixed number of queries when the cache is warm.
+
+    Misses are computed one by one and stored, exactly as ``cached_recommendation`` does.
+    """
+    keys = cache_keys(user_id, list(dict.fromkeys(uebung_ids)))
+    hits = _safe(lambda: cache.get_many(list(keys.values())), {}) or {}
+    result = {}
+    for pk, key in keys.items():
+        rec = _from_cache(hits.get(key))
+        result[pk] = rec if rec is not None else _compute_and_store(user_id, pk, key)
+    return result
 
 
 def invalidate(user_id: int, uebung_id: int) -> None:
