@@ -17,7 +17,7 @@ import numpy as np
 
 from ml_coach.sessions import Session
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 FEATURE_NAMES = [
     "log_last_top",
     "step_rel",
@@ -36,7 +36,26 @@ FEATURE_NAMES = [
     "sessions_since_change",
     "last_was_best",
     "last_n_working",
+    "rel_prev2",
+    "rel_prev3",
+    "rel_max3",
+    "rel_median5",
+    "rel_max10",
+    "rel_same_weekday",
+    "log_reps_ratio",
+    "alternating",
+    "log_gap_vs_usual",
+    "reps_change",
 ]
+# Columns that are themselves a candidate next weight relative to the last one ("experts").
+EXPERT_COLUMNS = {
+    "prev2": "rel_prev2",
+    "prev3": "rel_prev3",
+    "max3": "rel_max3",
+    "median5": "rel_median5",
+    "max10": "rel_max10",
+    "same_weekday": "rel_same_weekday",
+}
 N_FEATURES = len(FEATURE_NAMES)
 TARGET_CLIP = 0.5
 HISTORY = 10  # sessions looked back for shares and typical reps
@@ -62,6 +81,25 @@ def _row(sessions: list[Session], i: int, step_kg: float, at: datetime) -> list[
             break
         since += 1
     prev_best = max((s.top_weight for s in sessions[: i - 1]), default=0.0)
+    lw = last.top_weight
+    recent = sessions[max(0, i - HISTORY) : i]
+    gaps = [(b.start - a.start).total_seconds() / 86400.0 for a, b in itertools.pairwise(recent)]
+    same_weekday = next((s for s in reversed(recent) if s.start.weekday() == at.weekday()), None)
+    prev_reps = sessions[i - 2].top_reps if i >= 2 else None
+    c1 = _rel(tops[-1], tops[-2]) if len(tops) >= 2 else 0.0
+    c2 = _rel(tops[-2], tops[-3]) if len(tops) >= 3 else 0.0
+    extra = [
+        _rel(tops[-2], lw) if len(tops) >= 2 else 0.0,
+        _rel(tops[-3], lw) if len(tops) >= 3 else 0.0,
+        _rel(max(tops[-3:]), lw),
+        _rel(median(tops[-5:]), lw),
+        _rel(max(tops[-HISTORY:]), lw),
+        _rel(same_weekday.top_weight, lw) if same_weekday else 0.0,
+        math.log((last.top_reps or 1) / (prev_reps or last.top_reps or 1)),
+        1.0 if c1 * c2 < 0 else 0.0,
+        math.log1p(days) - math.log1p(median(gaps)) if gaps else 0.0,
+        float((last.top_reps or 0) - (prev_reps or 0)),
+    ]
     return [
         math.log1p(last.top_weight),
         step_kg / last.top_weight if last.top_weight > 0 else 1.0,
@@ -80,6 +118,7 @@ def _row(sessions: list[Session], i: int, step_kg: float, at: datetime) -> list[
         float(min(since, HISTORY)),
         1.0 if last.top_weight >= prev_best and i > 1 else 0.0,
         float(last.n_working),
+        *extra,
     ]
 
 

@@ -1,8 +1,18 @@
 """The coach's model: from sessions to a recommended top weight on the lifter's plate grid.
 
-``fit_coach`` is the one training function and ``CoachModel.predict_weight`` the one prediction
-function; the product (trainer/predictor) and the backtest both call exactly these, so what the
-backtest measures is what a lifter sees.
+``fit_coach`` is the one training function, ``CoachModel.predict_weight`` the one prediction
+function and ``decide`` the one decision rule; the product (trainer/predictor) and the backtest
+call exactly these, so what the backtest measures is what a lifter sees.
+
+Algorithms (``settings.ML_ALGORITHM``):
+- ``coach`` (default, chosen by the leave-one-lifter-out backtest, see docs/ml.md): the
+  cross-lifter population model predicts the relative change, rounded to the plate step; it
+  serves a (user, exercise) only if, on that user's own past, it beat repeating the last weight
+  in MAE over the whole history and on the last ~20 % of sessions, and was within 2.5 kg about
+  as often (at most 5 percentage points less).
+- ``guide_rf``: the deployment guide's per-(user, exercise) RandomForestRegressor
+  (``ML_RF_N_ESTIMATORS``/``ML_RF_MAX_DEPTH``), here on the same relative-change features, kept
+  for comparison and behind the same honesty gate (time-ordered split, baseline must be beaten).
 """
 
 from __future__ import annotations
@@ -15,62 +25,61 @@ from statistics import median
 import numpy as np
 from django.conf import settings
 
-from core.plates import infer_increment_kg, round_to_step
+from core.plates import infer_increment_kg
 from ml_coach.features import FEATURE_VERSION, next_row, training_rows
 from ml_coach.sessions import Session
 
 SEED = 42
 VALIDATION_SHARE = 0.2
 MIN_TRAIN_ROWS = 6
+MIN_JUDGED_ROWS = 5  # past predictions needed before the population model may serve
+WITHIN_KG = 2.5 + 1e-9  # "close enough" for a lifter: one small plate pair
+WITHIN_SLACK = 0.05  # the model may be within 2.5 kg at most 5 points less often
+ALGORITHMS = ("coach", "guide_rf")
 
 
 def algorithm_name() -> str:
-    return getattr(settings, "ML_ALGORITHM", "coach") or "coach"
+    name = getattr(settings, "ML_ALGORITHM", "coach") or "coach"
+    return name if name in ALGORITHMS else "coach"
 
 
 def make_estimator(algorithm: str):
-    """A fresh, seeded, single-threaded scikit-learn estimator for ``algorithm``."""
-    if algorithm == "guide_rf":
-        from sklearn.ensemble import RandomForestRegressor
+    """A fresh, seeded, single-threaded per-(user, exercise) estimator (``guide_rf``)."""
+    from sklearn.ensemble import RandomForestRegressor
 
-        return RandomForestRegressor(
-            n_estimators=settings.ML_RF_N_ESTIMATORS,
-            max_depth=settings.ML_RF_MAX_DEPTH,
-            random_state=SEED,
-            n_jobs=1,
-        )
-    from sklearn.ensemble import GradientBoostingRegressor
-
-    return GradientBoostingRegressor(
-        loss="squared_error",
-        n_estimators=60,
-        max_depth=2,
-        learning_rate=0.1,
-        subsample=1.0,
+    return RandomForestRegressor(
+        n_estimators=settings.ML_RF_N_ESTIMATORS,
+        max_depth=settings.ML_RF_MAX_DEPTH,
         random_state=SEED,
+        n_jobs=1,
     )
 
 
 def estimator_params(estimator) -> dict:
-    keep = ("n_estimators", "max_depth", "learning_rate", "loss", "random_state", "n_jobs")
+    keep = ("n_estimators", "max_depth", "random_state", "n_jobs")
     params = estimator.get_params()
     return {k: params[k] for k in keep if k in params}
+
+
+def loaded(sessions: list[Session]) -> list[Session]:
+    """Sessions with a load: only these have a top weight to predict (bodyweight sets don't)."""
+    return [s for s in sessions if s.top_weight > 0]
 
 
 def plate_step(weights_kg: list[float], configured_kg: float = 2.5) -> float:
     """The step to round to: the configured increment when the history sits on its grid,
     otherwise the grid the lifter actually loads (e.g. 5 lb = 2.268 kg)."""
-    loaded = [w for w in weights_kg if w > 0]
-    if loaded:
-        on = sum(abs(w - round(w / configured_kg) * configured_kg) <= 0.02 for w in loaded)
-        if on / len(loaded) >= 0.9:
+    weights = [w for w in weights_kg if w > 0]
+    if weights:
+        on = sum(abs(w - round(w / configured_kg) * configured_kg) <= 0.02 for w in weights)
+        if on / len(weights) >= 0.9:
             return configured_kg
-    return infer_increment_kg(loaded, default=configured_kg)
+    return infer_increment_kg(weights, default=configured_kg)
 
 
 def baseline_weight(sessions: list[Session], step_kg: float) -> float:
-    """Repeat the last session's top weight (on the grid)."""
-    return round_to_step(sessions[-1].top_weight, step_kg)
+    """Repeat the last session's top weight: a weight the lifter demonstrably can load."""
+    return sessions[-1].top_weight
 
 
 def double_progression_weight(sessions: list[Session], step_kg: float) -> float:
@@ -79,29 +88,60 @@ def double_progression_weight(sessions: list[Session], step_kg: float) -> float:
     reps = [s.top_reps for s in sessions[-11:-1] if s.top_reps]
     usual = median(reps) if reps else None
     bump = step_kg if usual is not None and (last.top_reps or 0) >= usual else 0.0
-    return round_to_step(last.top_weight + bump, step_kg) if last.top_weight > 0 else 0.0
+    return last.top_weight + bump
+
+
+def steps_of(last_kg, change, step_kg):
+    """A predicted relative change as whole plate steps (stay = 0, +1 step, −1 step, ...)."""
+    return np.round(np.asarray(last_kg) * np.asarray(change) / step_kg)
+
+
+def to_weight(last_kg, change, step_kg):
+    """Last weight plus whole plate steps: on the grid whenever the last weight was, and an
+    off-grid last weight (a plate the lifter owns) is moved by steps, never snapped away.
+    Works on numbers and on numpy arrays alike (training and serving share it)."""
+    weight = np.maximum(0.0, np.asarray(last_kg) + steps_of(last_kg, change, step_kg) * step_kg)
+    snapped = np.round(weight / step_kg) * step_kg
+    weight = np.where(np.abs(weight - snapped) <= 1e-6, snapped, weight)
+    return float(weight) if np.ndim(weight) == 0 else weight
 
 
 @dataclass
 class CoachModel:
-    """What an artifact holds: the fitted estimator and how to use it."""
+    """What a per-(user, exercise) artifact holds.
+
+    ``expert`` says who answers: "population" (the referenced population model, loaded and
+    hash-verified separately), "estimator" (own fitted estimator) or "baseline".
+    """
 
     algorithm: str
-    estimator: object | None
+    expert: str
     uses_model: bool
+    estimator: object | None = None
+    population_ref: dict = field(default_factory=dict)  # {"id", "path", "sha256"}
     feature_version: int = FEATURE_VERSION
     params: dict = field(default_factory=dict)
 
-    def predict_change(self, sessions: list[Session], step_kg: float, at: datetime) -> float:
+    def predict_change(
+        self, sessions: list[Session], step_kg: float, at: datetime, population=None
+    ) -> float:
         row = next_row(sessions, step_kg, at)
-        return float(self.estimator.predict(row)[0])
+        if self.expert == "population":
+            if population is None:
+                raise LookupError("population model required but not loaded")
+            return float(population.predict_change(row)[0])
+        if self.expert == "estimator" and self.estimator is not None:
+            return float(self.estimator.predict(row)[0])
+        return 0.0
 
-    def predict_weight(self, sessions: list[Session], step_kg: float, at: datetime) -> float:
-        """The model's top weight for the next session, rounded to the plate step."""
+    def predict_weight(
+        self, sessions: list[Session], step_kg: float, at: datetime, population=None
+    ) -> float:
+        """The model's top weight for the next session, on the plate grid."""
         last = sessions[-1].top_weight
-        if last <= 0 or self.estimator is None:
-            return round_to_step(last, step_kg)
-        return round_to_step(last * (1.0 + self.predict_change(sessions, step_kg, at)), step_kg)
+        if last <= 0 or not self.uses_model:
+            return last
+        return to_weight(last, self.predict_change(sessions, step_kg, at, population), step_kg)
 
 
 @dataclass
@@ -110,10 +150,9 @@ class FitResult:
     metrics: dict
 
 
-def _validation_split(n_sessions: int) -> int:
+def validation_start(n_sessions: int) -> int:
     """Index of the first validation session: the last ~20 % of sessions (at least one)."""
-    n_val = max(1, round(n_sessions * VALIDATION_SHARE))
-    return n_sessions - n_val
+    return n_sessions - max(1, round(n_sessions * VALIDATION_SHARE))
 
 
 def _r2(actual: np.ndarray, pred: np.ndarray) -> float | None:
@@ -125,57 +164,154 @@ def _r2(actual: np.ndarray, pred: np.ndarray) -> float | None:
     return 1.0 - float(((actual - pred) ** 2).sum()) / ss_tot
 
 
-def fit_coach(sessions: list[Session], step_kg: float, algorithm: str | None = None) -> FitResult:
-    """Validate on the last ~20 % of sessions (time order, never shuffled), then refit on all.
-
-    The model is used only if it beat repeating the last weight on that validation split.
-    """
-    algorithm = algorithm or algorithm_name()
-    t0 = time.perf_counter()
-    split = _validation_split(len(sessions))
-    x_train, y_train = training_rows(sessions[:split], step_kg)
-    val_dates, actual, model_pred, base_pred = [], [], [], []
-    estimator = None
-    if len(y_train) >= MIN_TRAIN_ROWS:
-        estimator = make_estimator(algorithm).fit(x_train, y_train)
-    probe = CoachModel(algorithm, estimator, uses_model=estimator is not None)
-    for i in range(max(split, 1), len(sessions)):
-        past = sessions[:i]
-        if past[-1].top_weight <= 0:
-            continue
-        val_dates.append(sessions[i].start.isoformat())
-        actual.append(sessions[i].top_weight)
-        model_pred.append(probe.predict_weight(past, step_kg, sessions[i].start))
-        base_pred.append(baseline_weight(past, step_kg))
-    a, m, b = (np.asarray(v, dtype=np.float64) for v in (actual, model_pred, base_pred))
-    mae = float(np.abs(a - m).mean()) if len(a) else None
-    baseline_mae = float(np.abs(a - b).mean()) if len(a) else None
-    uses_model = estimator is not None and mae is not None and mae < baseline_mae
-    final = None
-    n_samples = len(y_train)
-    if uses_model:
-        x_all, y_all = training_rows(sessions, step_kg)
-        final = make_estimator(algorithm).fit(x_all, y_all)
-        n_samples = len(y_all)
-    params = estimator_params(final or estimator) if (final or estimator) is not None else {}
-    model = CoachModel(algorithm, final, uses_model=uses_model, params=params)
-    metrics = {
+def _metrics(
+    sessions, step_kg, model_w, base_w, first_val, algorithm, params, n_samples, uses_model, t0
+) -> dict:
+    """Metrics on the validation split: sessions ``first_val..n-1`` (row r ↔ session r+1)."""
+    rows = [r for r in range(len(sessions) - 1) if r + 1 >= max(first_val, 1)]
+    actual = np.array([sessions[r + 1].top_weight for r in rows], dtype=np.float64)
+    m = np.array([model_w[r] for r in rows], dtype=np.float64)
+    b = np.array([base_w[r] for r in rows], dtype=np.float64)
+    has = len(actual) > 0
+    return {
         "algorithm": algorithm,
         "parameters": params,
         "n_samples": n_samples,
         "n_sessions": len(sessions),
-        "n_validation": len(a),
+        "n_validation": len(actual),
         "step_kg": step_kg,
-        "mae": mae,
-        "baseline_mae": baseline_mae,
-        "r2": _r2(a, m) if len(a) else None,
+        "mae": float(np.abs(actual - m).mean()) if has else None,
+        "baseline_mae": float(np.abs(actual - b).mean()) if has else None,
+        "r2": _r2(actual, m) if has else None,
         "uses_model": bool(uses_model),
         "validation": {
-            "dates": val_dates,
-            "actual": [round(v, 3) for v in actual],
-            "model": [round(v, 3) for v in model_pred],
-            "baseline": [round(v, 3) for v in base_pred],
+            "dates": [sessions[r + 1].start.isoformat() for r in rows],
+            "actual": [round(float(v), 3) for v in actual],
+            "model": [round(float(v), 3) for v in m],
+            "baseline": [round(float(v), 3) for v in b],
         },
         "training_seconds": time.perf_counter() - t0,
     }
+
+
+def fit_coach(
+    sessions: list[Session],
+    step_kg: float,
+    algorithm: str | None = None,
+    population=None,
+    lifter_key: str | None = None,
+    population_ref: dict | None = None,
+    rows: tuple[np.ndarray, np.ndarray] | None = None,
+    population_changes: np.ndarray | None = None,
+) -> FitResult:
+    """Train one (user, exercise) model on ``sessions`` (loaded ones, time-ordered).
+
+    ``rows`` / ``population_changes`` may be passed precomputed for exactly these sessions
+    (the backtest does, to avoid recomputing the same past); they are pure functions of it.
+    """
+    t0 = time.perf_counter()
+    algorithm = algorithm or algorithm_name()
+    sessions = loaded(sessions)
+    x, y = rows if rows is not None else training_rows(sessions, step_kg)
+    last = np.array([s.top_weight for s in sessions[:-1]], dtype=np.float64)
+    actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
+    base_w = last.copy()
+    first_val = validation_start(len(sessions))
+    if algorithm == "guide_rf":
+        return _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0)
+
+    # coach: judge the population model on this lifter's own past, with a model that never
+    # saw them (out-of-fold); serve it only if it beat repeating the last weight overall and
+    # on the last ~20 % of sessions.
+    usable = population is not None and population.can_judge(lifter_key) and len(y) > 0
+    if usable:
+        changes = (
+            population_changes
+            if population_changes is not None
+            else population.predict_change(x, lifter_key, out_of_fold=True)
+        )
+        model_w = to_weight(last, changes, step_kg)
+    else:
+        model_w = base_w.copy()
+    err_m, err_b = np.abs(model_w - actual), np.abs(base_w - actual)
+    val = np.arange(len(actual)) + 1 >= max(first_val, 1)
+    uses_model = bool(
+        usable
+        and len(y) >= MIN_JUDGED_ROWS
+        and err_m.sum() < err_b.sum()
+        and (err_m <= WITHIN_KG).mean() >= (err_b <= WITHIN_KG).mean() - WITHIN_SLACK
+        and val.any()
+        and err_m[val].mean() < err_b[val].mean()
+    )
+    params = {
+        "population_id": (population_ref or {}).get("id"),
+        "judged_rows": len(y),
+        "past_mae": float(err_m.mean()) if len(y) else None,
+        "past_baseline_mae": float(err_b.mean()) if len(y) else None,
+    }
+    model = CoachModel(
+        algorithm="coach",
+        expert="population" if uses_model else "baseline",
+        uses_model=uses_model,
+        population_ref=dict(population_ref or {}) if uses_model else {},
+        params=params,
+    )
+    metrics = _metrics(
+        sessions, step_kg, model_w, base_w, first_val, "coach", params, len(y), uses_model, t0
+    )
     return FitResult(model=model, metrics=metrics)
+
+
+def _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0) -> FitResult:
+    """``guide_rf``: validate on the last ~20 % of sessions, refit on all if it won."""
+    train = np.arange(len(y)) + 1 < first_val
+    estimator = None
+    model_w = base_w.copy()
+    if train.sum() >= MIN_TRAIN_ROWS:
+        estimator = make_estimator("guide_rf").fit(x[train], y[train])
+        val = ~train
+        if val.any():
+            pred = estimator.predict(x[val])
+            model_w[val] = to_weight(last[val], pred, step_kg)
+    actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
+    val = ~train
+    uses_model = bool(
+        estimator is not None
+        and val.any()
+        and np.abs(model_w[val] - actual[val]).mean() < np.abs(base_w[val] - actual[val]).mean()
+    )
+    final = make_estimator("guide_rf").fit(x, y) if uses_model else None
+    params = estimator_params(final or estimator) if (final or estimator) is not None else {}
+    model = CoachModel(
+        algorithm="guide_rf",
+        expert="estimator" if uses_model else "baseline",
+        uses_model=uses_model,
+        estimator=final,
+        params=params,
+    )
+    n_samples = len(y) if uses_model else int(train.sum())
+    metrics = _metrics(
+        sessions, step_kg, model_w, base_w, first_val, "guide_rf", params, n_samples, uses_model, t0
+    )
+    return FitResult(model=model, metrics=metrics)
+
+
+def decide(
+    sessions: list[Session],
+    n_working: int,
+    step_kg: float,
+    at: datetime,
+    model: CoachModel | None,
+    population=None,
+    min_samples: int = 10,
+) -> tuple[float, str]:
+    """The weight the lifter is shown and who decided it (the product's one decision rule).
+
+    ``sessions`` are the loaded sessions before ``at``; ``n_working`` counts all working sets.
+    """
+    weight = baseline_weight(sessions, step_kg)
+    if n_working < min_samples:
+        return weight, "not_enough_data"
+    if model is None or not model.uses_model:
+        return weight, "baseline"
+    return model.predict_weight(sessions, step_kg, at, population), "model"

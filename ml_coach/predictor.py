@@ -16,9 +16,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.models import LB_IN_KG, MLPredictionModel, ModelStatus, Uebung, UserProfile
-from core.plates import round_to_step
 from ml_coach.features import FEATURE_VERSION
-from ml_coach.model import CoachModel, baseline_weight, plate_step
+from ml_coach.model import CoachModel, decide, loaded, plate_step
+from ml_coach.population import load_population
 from ml_coach.recommendation import Recommendation
 from ml_coach.records import records_for
 from ml_coach.sessions import Session, epley, group_sessions
@@ -84,7 +84,9 @@ def load_model(row: MLPredictionModel | None) -> CoachModel | None:
     except Exception:
         logger.exception("could not load artifact of model %s", row.pk)
         return None
-    return model if isinstance(model, CoachModel) and model.uses_model else None
+    if not isinstance(model, CoachModel) or not model.uses_model:
+        return None
+    return model
 
 
 class MLPredictor:
@@ -95,6 +97,8 @@ class MLPredictor:
         self.min_samples = min_samples or int(getattr(settings, "ML_MIN_SAMPLES", 10))
         self._history: dict[int, tuple[list[Session], int]] = {}
         self._unit: str | None = None
+        self._increments: dict[int, float] = {}
+        self._models: dict[int, tuple[CoachModel | None, object, str]] = {}
 
     # --- inputs -----------------------------------------------------------------------------
     @property
@@ -117,23 +121,38 @@ class MLPredictor:
         return self._history[uebung_id]
 
     def step_for(self, uebung_id: int, sessions: list[Session]) -> float:
-        increment = (
-            Uebung.objects.filter(pk=uebung_id).values_list("increment_kg", flat=True).first()
-        )
-        return plate_step([s.top_weight for s in sessions], float(increment or 2.5))
+        if uebung_id not in self._increments:
+            increment = (
+                Uebung.objects.filter(pk=uebung_id).values_list("increment_kg", flat=True).first()
+            )
+            self._increments[uebung_id] = float(increment or 2.5)
+        return plate_step([s.top_weight for s in sessions], self._increments[uebung_id])
 
     # --- predictions ------------------------------------------------------------------------
+    def model_for(self, uebung_id: int) -> tuple[CoachModel | None, object, str]:
+        """(verified model or None, its population model or None, model version)."""
+        if uebung_id not in self._models:
+            row = active_model_row(self.user_id, uebung_id)
+            model, population = load_model(row), None
+            if model is not None and model.expert == "population":
+                population = load_population(model.population_ref)
+                if population is None:
+                    model = None  # referenced population artifact missing or tampered
+            self._models[uebung_id] = (model, population, model_version(row))
+        return self._models[uebung_id]
+
     def _decide(
-        self, uebung_id: int, sessions: list[Session], step: float, at: datetime
+        self, uebung_id: int, sessions: list[Session], n_working: int, step: float, at: datetime
     ) -> tuple[float, str, str]:
-        row = active_model_row(self.user_id, uebung_id)
-        model = load_model(row)
-        if model is not None:
-            try:
-                return model.predict_weight(sessions, step, at), "model", model_version(row)
-            except Exception:
-                logger.exception("model %s failed to predict; using the baseline", row.pk)
-        return baseline_weight(sessions, step), "baseline", model_version(row)
+        model, population, version = self.model_for(uebung_id)
+        try:
+            weight, source = decide(
+                sessions, n_working, step, at, model, population, self.min_samples
+            )
+        except Exception:
+            logger.exception("model for exercise %s failed to predict; baseline", uebung_id)
+            weight, source = decide(sessions, n_working, step, at, None, None, self.min_samples)
+        return weight, source, version if source == "model" else ""
 
     def predict_next_weight(
         self,
@@ -146,7 +165,7 @@ class MLPredictor:
         """Next top weight (kg, on the plate grid) if the last session's top set was
         ``last_weight × last_reps @ rpe``; the earlier history comes from the database."""
         at = at or timezone.now()
-        sessions, _ = self.history(uebung_id)
+        sessions, n_working = self.history(uebung_id)
         last = Session(
             key="given",
             start=sessions[-1].start if sessions else at,
@@ -157,19 +176,22 @@ class MLPredictor:
             max_reps=last_reps,
             e1rm=epley(float(last_weight), last_reps, rpe),
         )
-        sessions = [*sessions[:-1], last] if sessions else [last]
+        sessions = loaded([*sessions[:-1], last] if sessions else [last])
+        if not sessions:
+            return 0.0
         step = self.step_for(uebung_id, sessions)
-        weight, _, _ = self._decide(uebung_id, sessions, step, at)
+        weight, _, _ = self._decide(uebung_id, sessions, n_working, step, at)
         return weight
 
     def recommend(self, uebung_id: int, at: datetime | None = None) -> Recommendation:
         """The recommendation the pages show before the next set of this exercise."""
         at = at or timezone.now()
-        sessions, n_working = self.history(uebung_id)
+        all_sessions, n_working = self.history(uebung_id)
+        sessions = loaded(all_sessions)
         unit = self.unit
         base = Recommendation(
             uebung_id=uebung_id,
-            source="not_enough_data",
+            source="not_enough_data" if n_working < self.min_samples else "baseline",
             weight_kg=None,
             reps=None,
             display_weight=None,
@@ -178,15 +200,20 @@ class MLPredictor:
             n_sets=n_working,
             min_samples=self.min_samples,
         )
-        if not sessions:
+        if not all_sessions:
             return base
+        if not sessions:  # bodyweight only: no load to recommend, only reps
+            last = all_sessions[-1]
+            return replace(
+                base,
+                weight_kg=0.0,
+                display_weight=0.0,
+                reps=target_reps(all_sessions),
+                explanation=explain(last, 0.0, unit),
+            )
         step = self.step_for(uebung_id, sessions)
         last = sessions[-1]
-        if n_working < self.min_samples:
-            weight, source, version = baseline_weight(sessions, step), "not_enough_data", ""
-        else:
-            weight, source, version = self._decide(uebung_id, sessions, step, at)
-        weight = round_to_step(weight, step)
+        weight, source, version = self._decide(uebung_id, sessions, n_working, step, at)
         return replace(
             base,
             source=source,

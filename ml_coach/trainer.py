@@ -17,7 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
-from ml_coach.model import fit_coach, plate_step
+from ml_coach.model import algorithm_name, fit_coach, loaded, plate_step
+from ml_coach.population import active_population
 from ml_coach.records import records_for
 from ml_coach.sessions import group_sessions
 from ml_coach.storage import save_artifact
@@ -84,9 +85,17 @@ def train_and_store(
     started = time.perf_counter()
     try:
         uebung = Uebung.objects.get(pk=uebung_id)
-        sessions = group_sessions(records)
+        sessions = loaded(group_sessions(records))
         step = plate_step([s.top_weight for s in sessions], float(uebung.increment_kg))
-        result = fit_coach(sessions, step)
+        pop = active_population() if algorithm_name() == "coach" else None
+        ref, population = pop if pop is not None else ({}, None)
+        result = fit_coach(
+            sessions,
+            step,
+            population=population,
+            lifter_key=str(user_id),
+            population_ref=ref,
+        )
         path, sha = save_artifact(result.model, f"user_{user_id}/uebung_{uebung_id}")
         m = result.metrics
         row = MLPredictionModel(

@@ -12,13 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
+from core.models import Uebung
 from ml_coach import cache as coach_cache
-from ml_coach.predictor import model_version
 from ml_coach.recommendation import Recommendation
 from web.units import display_weight, human, plain
 
@@ -90,49 +87,6 @@ def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:
     )
 
 
-def warm_recommendations(user_id: int, uebung_ids: list[int]) -> dict[int, Recommendation]:
-    """The cached recommendations of many exercises at once: two queries, two Redis calls.
-
-    ``ml_coach.cache.cached_recommendation`` costs two queries per exercise to build its key
-    even when the answer is cached; the training view asks for every exercise of a workout,
-    so the same keys are built here for all of them together. Misses are left out (the caller
-    computes them one by one). ``tests/web`` asserts these keys equal the coach's own.
-    """
-    sets = {
-        row["uebung_id"]: row
-        for row in Satz.objects.filter(einheit__user_id=user_id, uebung_id__in=uebung_ids)
-        .values("uebung_id")
-        .annotate(last=Max("id"), n=Count("id"))
-    }
-    active = {
-        row.uebung_id: row
-        for row in MLPredictionModel.objects.filter(
-            user_id=user_id, uebung_id__in=uebung_ids, status=ModelStatus.ACTIVE
-        ).only("id", "uebung_id", "artifact_sha256")
-    }
-    version_keys = {pk: coach_cache._version_key(user_id, pk) for pk in uebung_ids}
-    counters = cache.get_many(list(version_keys.values())) or {}
-    keys = {}
-    for pk in uebung_ids:
-        agg = sets.get(pk, {})
-        counter = counters.get(version_keys[pk], 0) or 0
-        version = model_version(active.get(pk)) or "-"
-        keys[pk] = (
-            f"{coach_cache.PREFIX}:{user_id}:{pk}:v{counter}:m{version}"
-            f":s{agg.get('last') or 0}-{agg.get('n', 0)}"
-        )
-    hits = cache.get_many(list(keys.values())) or {}
-    found = {}
-    for pk, key in keys.items():
-        hit = hits.get(key)
-        if isinstance(hit, dict):
-            try:
-                found[pk] = Recommendation(**hit)
-            except TypeError:
-                continue
-    return found
-
-
 def recommendations_for(
     user_id: int, uebungen: Iterable[Uebung], unit: str
 ) -> dict[int, RecommendationView]:
@@ -145,13 +99,11 @@ def recommendations_for(
     if not by_id:
         return {}
     try:
-        recs: dict[int, Recommendation | None] = warm_recommendations(user_id, list(by_id))
+        recs: dict[int, Recommendation] = coach_cache.cached_recommendations(user_id, list(by_id))
     except Exception:
         log.exception("batched recommendation lookup failed for user %s", user_id)
         recs = {}
-    for pk in by_id:
-        if recs.get(pk) is not None:
-            continue
+    for pk in by_id.keys() - recs.keys():
         try:
             recs[pk] = coach_cache.cached_recommendation(user_id, pk)
         except Exception:

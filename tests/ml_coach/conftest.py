@@ -85,3 +85,24 @@ def log_history(
 @pytest.fixture
 def bank(db):
     return Uebung.objects.create(name="Bankdrücken", increment_kg=Decimal("2.5"))
+
+
+@pytest.fixture
+def population(db, django_user_model, user_a, bank):
+    """Call it to train an ACTIVE population model; the first call adds three other lifters
+    who add 2.5 kg every third session (the pattern a coach should learn across lifters)."""
+    from ml_coach.population import train_population_model
+
+    created = []
+
+    def train(n_sessions: int = 45):
+        if not created:
+            for n, start in enumerate((40.0, 70.0, 100.0)):
+                other = django_user_model.objects.create_user(f"lifter{n}", password="pw-x-1234")
+                log_history(
+                    other, bank, linear_progression(n_sessions, start=start, every=3), warmup=False
+                )
+                created.append(other)
+        return train_population_model()
+
+    return train

@@ -22,8 +22,9 @@ def test_cached_recommendation_is_stored_and_served(user_a, bank, clear_cache, m
     assert cached_recommendation(user_a.pk, bank.pk) == first
 
 
-def test_retrain_changes_the_key(user_a, bank, clear_cache):
+def test_retrain_changes_the_key(user_a, bank, clear_cache, population):
     log_history(user_a, bank, linear_progression(42, every=3))
+    population()
     before = cache_key(user_a.pk, bank.pk)
     assert cached_recommendation(user_a.pk, bank.pk).source == "baseline"
     row = train_and_store(user_a.pk, bank.pk)
@@ -61,3 +62,19 @@ def test_redis_down_computes_instead_of_failing(user_a, bank, settings):
     log_history(user_a, bank, linear_progression(12))
     assert cached_recommendation(user_a.pk, bank.pk).weight_kg == 67.5
     invalidate(user_a.pk, bank.pk)
+
+
+def test_batch_lookup_uses_the_same_keys_and_answers(user_a, bank, clear_cache, monkeypatch):
+    from core.models import Uebung
+
+    squat = Uebung.objects.create(name="Kniebeuge")
+    log_history(user_a, bank, linear_progression(12))
+    log_history(user_a, squat, linear_progression(12, start=80.0))
+    ids = [bank.pk, squat.pk]
+    assert coach_cache.cache_keys(user_a.pk, ids) == {pk: cache_key(user_a.pk, pk) for pk in ids}
+    single = {pk: cached_recommendation(user_a.pk, pk) for pk in ids}
+    monkeypatch.setattr(coach_cache, "MLPredictor", None)  # warm: nothing may be computed
+    assert coach_cache.cached_recommendations(user_a.pk, ids) == single
+    invalidate(user_a.pk, bank.pk)
+    with pytest.raises(TypeError):  # the invalidated one is a miss and must be computed
+        coach_cache.cached_recommendations(user_a.pk, ids)

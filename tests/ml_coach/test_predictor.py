@@ -4,6 +4,7 @@ import pytest
 
 from core.models import MLPredictionModel, ModelStatus, Uebung, UserProfile
 from ml_coach.predictor import MLPredictor, format_delta
+from ml_coach.storage import model_cache
 from ml_coach.trainer import train_and_store
 from tests.ml_coach.conftest import linear_progression, log_history
 
@@ -32,8 +33,9 @@ def test_without_a_model_the_baseline_serves(user_a, bank):
     assert (rec.source, rec.weight_kg, rec.model_version) == ("baseline", 67.5, "")
 
 
-def test_a_model_that_beats_the_baseline_serves_and_rounds_to_the_step(user_a, bank):
+def test_a_model_that_beats_the_baseline_serves_and_rounds_to_the_step(user_a, bank, population):
     log_history(user_a, bank, linear_progression(42, every=3))  # session 42 is a +2.5 one
+    population()
     row = train_and_store(user_a.pk, bank.pk)
     assert row.uses_model
     rec = MLPredictor(user_id=user_a.pk).recommend(bank.pk)
@@ -42,25 +44,31 @@ def test_a_model_that_beats_the_baseline_serves_and_rounds_to_the_step(user_a, b
     assert rec.explanation == "letztes Mal 3×8 → +2,5 kg"
     predictor = MLPredictor(user_id=user_a.pk)
     assert predictor.predict_next_weight(bank.pk, last_weight=92.5, last_reps=8) == 95.0
+    # an off-grid last weight moves by whole plate steps instead of being snapped away
     w = predictor.predict_next_weight(bank.pk, last_weight=101.3, last_reps=8, rpe=8)
-    assert w % 2.5 == 0
+    assert round((w - 101.3) / 2.5, 9).is_integer()
 
 
-def test_model_that_does_not_beat_the_baseline_is_not_used(user_a, bank):
+def test_model_that_does_not_beat_the_baseline_is_not_used(user_a, bank, population):
     log_history(user_a, bank, linear_progression(42, every=3))
+    population()
     row = train_and_store(user_a.pk, bank.pk)
     MLPredictionModel.objects.filter(pk=row.pk).update(uses_model=False)
     rec = MLPredictor(user_id=user_a.pk).recommend(bank.pk)
     assert (rec.source, rec.weight_kg) == ("baseline", 92.5)
 
 
-def test_tampered_artifact_falls_back_to_the_baseline(user_a, bank, model_root):
+@pytest.mark.parametrize("which", ["coach", "population"])
+def test_tampered_artifact_falls_back_to_the_baseline(user_a, bank, model_root, population, which):
     log_history(user_a, bank, linear_progression(42, every=3))
+    pop_row = population()
     row = train_and_store(user_a.pk, bank.pk)
-    path = model_root / row.artifact_path
+    assert MLPredictor(user_id=user_a.pk).recommend(bank.pk).source == "model"
+    model_cache.clear()
+    path = model_root / (row.artifact_path if which == "coach" else pop_row.artifact_path)
     path.write_bytes(path.read_bytes()[:-7])
     rec = MLPredictor(user_id=user_a.pk).recommend(bank.pk)
-    assert (rec.source, rec.weight_kg) == ("baseline", 92.5)
+    assert (rec.source, rec.weight_kg, rec.model_version) == ("baseline", 92.5, "")
 
 
 def test_pound_lifters_see_pounds_on_their_grid(user_a):

@@ -3,16 +3,17 @@ import pytest
 
 from core.models import MLPredictionModel, ModelStatus, Uebung
 from ml_coach import trainer
-from ml_coach.storage import load_artifact, sha256_bytes
+from ml_coach.storage import load_artifact, model_cache, sha256_bytes
 from ml_coach.trainer import MLTrainer, NotEnoughDataError, train_and_store
 from tests.ml_coach.conftest import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
 
 
-def test_trainer_writes_honest_metrics_on_a_synthetic_history(user_a, bank, model_root):
+def test_trainer_writes_honest_metrics_on_a_synthetic_history(user_a, bank, model_root, population):
     weights = linear_progression(40, every=3)
     log_history(user_a, bank, weights)
+    pop_row = population()
     row = train_and_store(user_a.pk, bank.pk)
     assert row.status == ModelStatus.ACTIVE and not row.error_text
     assert row.samples_at_training == 40 * 4  # every set of the exercise, warm-ups included
@@ -31,9 +32,43 @@ def test_trainer_writes_honest_metrics_on_a_synthetic_history(user_a, bank, mode
     assert all(w % 2.5 == 0 for w in val["model"])  # on the plate grid
     full = model_root / row.artifact_path
     assert sha256_bytes(full.read_bytes()) == row.artifact_sha256
-    assert load_artifact(row.artifact_path, row.artifact_sha256).uses_model
-    assert row.algorithm and row.library_versions["sklearn"] and row.trained_at
+    model = load_artifact(row.artifact_path, row.artifact_sha256)
+    assert model.uses_model and model.population_ref["sha256"] == pop_row.artifact_sha256
+    assert row.algorithm == "coach" and row.parameters["population_id"] == pop_row.pk
+    assert row.library_versions["sklearn"] and row.trained_at
     assert row.n_samples == 39 and row.training_seconds > 0
+
+
+def test_without_a_population_model_the_coach_keeps_the_baseline(user_a, bank):
+    log_history(user_a, bank, linear_progression(40, every=3))
+    row = train_and_store(user_a.pk, bank.pk)
+    assert row.status == ModelStatus.ACTIVE and not row.uses_model
+    assert row.mae == row.baseline_mae and row.validation["model"] == row.validation["baseline"]
+
+
+def test_tampered_population_artifact_is_not_used_for_training(
+    user_a, bank, population, model_root
+):
+    log_history(user_a, bank, linear_progression(40, every=3))
+    pop_row = population()
+    full = model_root / pop_row.artifact_path
+    full.write_bytes(full.read_bytes() + b"x")
+    model_cache.clear()
+    row = train_and_store(user_a.pk, bank.pk)
+    assert row.status == ModelStatus.ACTIVE and not row.uses_model
+
+
+def test_guide_rf_is_selectable_and_held_to_the_same_honesty(user_a, bank, settings):
+    settings.ML_ALGORITHM = "guide_rf"
+    settings.ML_RF_N_ESTIMATORS = 20
+    weights = linear_progression(40, every=3)
+    log_history(user_a, bank, weights)
+    row = train_and_store(user_a.pk, bank.pk)
+    assert row.algorithm == "guide_rf" and row.parameters["n_estimators"] == 20
+    val = row.validation
+    actual, model = np.array(val["actual"]), np.array(val["model"])
+    assert row.mae == pytest.approx(np.abs(actual - model).mean())
+    assert row.uses_model == (row.mae < row.baseline_mae)
 
 
 def test_retraining_outdates_the_previous_model(user_a, bank):

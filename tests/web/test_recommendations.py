@@ -135,18 +135,6 @@ def test_redis_down_the_page_still_renders(client_a, user_a, today, bank, settin
     assert Satz.objects.filter(einheit=today).count() == 1
 
 
-def test_warm_lookup_uses_the_coachs_keys(user_a, bank, kniebeuge):
-    from web.recommendations import warm_recommendations
-
-    make_history(user_a, [bank, kniebeuge], sessions=4)
-    ids = [bank.pk, kniebeuge.pk]
-    assert warm_recommendations(user_a.pk, ids) == {}
-    expected = {pk: coach_cache.cached_recommendation(user_a.pk, pk) for pk in ids}
-    assert warm_recommendations(user_a.pk, ids) == expected
-    coach_cache.invalidate(user_a.pk, bank.pk)
-    assert set(warm_recommendations(user_a.pk, ids)) == {kniebeuge.pk}
-
-
 def _workout_with(user, uebungen):
     make_history(user, uebungen, sessions=4)
     einheit = Trainingseinheit.objects.create(
