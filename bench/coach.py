@@ -93,17 +93,18 @@ def ensure_db_population() -> tuple[object, float | None] | None:
     return row, seconds
 
 
-def population_files_kb(row) -> tuple[float, float]:
-    """(served artifact, fold artifact) sizes in KB of a population row."""
+def population_files_kb(row) -> tuple[float, float | None]:
+    """(served artifact, separate fold-model artifact or None) sizes in KB of a population
+    row; since the fold models moved into the one artifact the second is None."""
     from ml_coach.population import load_population, population_ref
     from ml_coach.storage import model_root
 
     served = (model_root() / row.artifact_path).stat().st_size / 1024
     model = load_population(population_ref(row))
-    folds = 0.0
-    if model is not None and model.folds_ref.get("path"):
-        folds = (model_root() / model.folds_ref["path"]).stat().st_size / 1024
-    return served, folds
+    folds_ref = getattr(model, "folds_ref", None) or {}
+    if not folds_ref.get("path"):
+        return served, None
+    return served, (model_root() / folds_ref["path"]).stat().st_size / 1024
 
 
 def test_files(n: int) -> tuple[str, ...]:

@@ -174,8 +174,9 @@ def population_bytes(population) -> int:
         return 0
     model = population.model
     served = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    folds = len(pickle.dumps(model.folds or {}, protocol=pickle.HIGHEST_PROTOCOL))
-    return served + folds
+    if not hasattr(model, "folds_ref"):  # the fold models are part of the one artifact
+        return served
+    return served + len(pickle.dumps(model.folds or {}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def run(ctx: Context) -> list[Figure]:

@@ -190,8 +190,12 @@ def population_artifact_figures(population_row, trained_seconds, served) -> list
             target=f"≤ {SIZE_LIMIT_KB:g} KB",
             passed=served_kb <= SIZE_LIMIT_KB,
             runs=1,
-            note=f"one per instance, used by all users; fold models for judging in their own "
-            f"file: {folds_kb:.0f} KB (not loaded when serving)",
+            note="one per instance, used by all users; "
+            + (
+                "includes the fold models used to judge lifters at training time"
+                if folds_kb is None
+                else f"fold models in their own file: {folds_kb:.0f} KB (not loaded to serve)"
+            ),
         )
     ]
     if trained_seconds is not None:
