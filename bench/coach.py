@@ -74,15 +74,19 @@ def predict_kwargs(population: SharedPopulation | None) -> dict:
     return {} if population is None else {"population": population.model}
 
 
+_db_population: dict = {}
+
+
 def ensure_db_population() -> tuple[object, float | None] | None:
-    """The ACTIVE population row of the bench database, trained now (over every bench user,
-    as the nightly job would) when there is none; (row, seconds if trained now)."""
+    """The ACTIVE population row of the bench database, trained once per bench run (over
+    every bench user, as the nightly job would; an earlier run's row may come from other
+    code); (row, seconds if trained by this call)."""
     if not has_population():
         return None
     from core.models import MLPopulationModel, ModelStatus
     from ml_coach.population import active_population, train_population_model
 
-    if active_population() is not None:
+    if _db_population.get("pk") is not None and active_population() is not None:
         return MLPopulationModel.objects.get(status=ModelStatus.ACTIVE), None
     with threadpool_limits(limits=1):
         start = time.perf_counter()
@@ -90,6 +94,7 @@ def ensure_db_population() -> tuple[object, float | None] | None:
         seconds = time.perf_counter() - start
     if row.status != ModelStatus.ACTIVE:
         raise RuntimeError(f"population model training failed: {row.error_text[:200]}")
+    _db_population["pk"] = row.pk
     return row, seconds
 
 
