@@ -219,7 +219,7 @@ def run(ctx: Context) -> list[Figure]:
             "KB",
             runs=in_use,
             note=f"{in_use}/{n_ours} models serve (beat repeating the last weight); "
-            f"the others store no estimator{pop_note}",
+            f"the others answer with the baseline{pop_note}",
         ),
         Figure("guide RF: predict one", p_guide, "ms", p99=p99_guide, runs=len(guide_ms)),
         Figure("ours: predict one", p_ours, "ms", p99=p99_ours, runs=len(ours_ms)),
