@@ -1,0 +1,90 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Nothing downloads a browser. When /usr/bin/chromium is missing these tests are skipped with a
+loud reason (``make test`` installs it first where it can).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
+# next to it ("async unsafe") although the calls are ordinary synchronous test code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "screenshots"
+DOCS_SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "BROWSER TESTS SKIPPED: /usr/bin/chromium is missing — install Debian's 'chromium' "
+            "package (scripts/ensure_chromium.sh does it under `make test`)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, locale="de-DE", base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def login(page, username: str, password: str) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """A phone-sized screenshot in test-artifacts/ (every run, for reviewers).
+
+    With ``UPDATE_SCREENSHOTS=1`` it is also copied to docs/screenshots/ for the README; not
+    by default, so a test run leaves the working tree clean.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=full_page)
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, DOCS_SCREENSHOTS / f"{name}.png")
+    return target

@@ -1,0 +1,50 @@
+"""Fixtures for the page tests: two lifters, exercises, a workout with sets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.models import Satz, Trainingseinheit, Uebung
+
+
+@pytest.fixture
+def bank(db):
+    return Uebung.objects.create(name="Bankdrücken", equipment="barbell")
+
+
+@pytest.fixture
+def kniebeuge(db):
+    return Uebung.objects.create(name="Kniebeuge", equipment="barbell")
+
+
+@pytest.fixture
+def einheit_a(user_a):
+    return Trainingseinheit.objects.create(
+        user=user_a, datum=timezone.now() - timedelta(hours=1), name="Push A"
+    )
+
+
+@pytest.fixture
+def satz_a(einheit_a, bank):
+    return Satz.objects.create(
+        einheit=einheit_a, uebung=bank, satz_nr=1, gewicht=Decimal("60"), wiederholungen=8
+    )
+
+
+@pytest.fixture
+def client_a(client, user_a):
+    client.force_login(user_a)
+    return client
+
+
+@pytest.fixture
+def client_b(client, user_b):
+    client.force_login(user_b)
+    return client
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -1,0 +1,264 @@
+"""Forms of the pages. Weights are typed in the lifter's unit and cleaned to kg.
+
+The limits mirror the database CheckConstraints so bad input becomes a form error, not a 500.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import (
+    GEWICHT_MAX_KG,
+    RPE_MAX,
+    RPE_MIN,
+    WIEDERHOLUNGEN_MAX,
+    DisplayUnit,
+    Satz,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+)
+from core.validators import validate_half_step
+from web.units import from_kg, human, plain, to_kg
+
+
+class CommaDecimalField(forms.DecimalField):
+    """Accepts ``62,5`` as well as ``62.5``: German keyboards and phones type a comma."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+def visible_exercises(user):
+    """The catalogue plus the lifter's own exercises; other lifters' exercises stay hidden."""
+    return Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+class SatzForm(forms.Form):
+    """One set row. ``gewicht`` is in the lifter's display unit; ``cleaned_data`` holds kg."""
+
+    gewicht = CommaDecimalField(
+        label=_("Gewicht"),
+        max_digits=8,
+        decimal_places=3,
+        error_messages={
+            "required": _("Bitte ein Gewicht eingeben (0 für ohne Zusatzgewicht)."),
+            "invalid": _("Gewicht als Zahl eingeben, z. B. 62,5."),
+            "max_digits": _("Gewicht als Zahl mit höchstens drei Nachkommastellen eingeben."),
+            "max_decimal_places": _("Höchstens drei Nachkommastellen."),
+            "max_whole_digits": _("Das Gewicht ist zu groß."),
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6, "class": "in-weight"}
+        ),
+    )
+    wiederholungen = forms.IntegerField(
+        label=_("Wdh"),
+        error_messages={
+            "required": _("Bitte die Wiederholungen eingeben."),
+            "invalid": _("Wiederholungen als ganze Zahl eingeben."),
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4, "class": "in-reps"}
+        ),
+    )
+    rpe = CommaDecimalField(
+        label=_("RPE"),
+        required=False,
+        max_digits=3,
+        decimal_places=1,
+        error_messages={
+            "invalid": _("RPE als Zahl zwischen 1 und 10 eingeben, z. B. 8 oder 8,5."),
+            "max_digits": _("RPE zwischen 1 und 10 in halben Schritten."),
+            "max_decimal_places": _("RPE in halben Schritten angeben (z. B. 7 oder 7,5)."),
+            "max_whole_digits": _("RPE zwischen 1 und 10 in halben Schritten."),
+        },
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "size": 3, "class": "in-rpe"}
+        ),
+    )
+    set_type = forms.ChoiceField(
+        label=_("Art"), choices=Satz.SetType.choices, initial=Satz.SetType.NORMAL
+    )
+
+    def __init__(self, *args, unit: str = DisplayUnit.KG, **kwargs):
+        self.unit = unit
+        super().__init__(*args, **kwargs)
+        self.fields["gewicht"].label = _("Gewicht (%(unit)s)") % {"unit": unit}
+
+    @classmethod
+    def for_satz(cls, satz: Satz, unit: str, **kwargs) -> SatzForm:
+        """An edit form showing a stored set in the lifter's unit."""
+        initial = {
+            "gewicht": plain(from_kg(satz.gewicht, unit)),
+            "wiederholungen": satz.wiederholungen,
+            "rpe": plain(satz.rpe) if satz.rpe is not None else "",
+            "set_type": satz.set_type,
+        }
+        return cls(initial=initial, unit=unit, **kwargs)
+
+    def clean_gewicht(self) -> Decimal:
+        value = self.cleaned_data["gewicht"]
+        max_display = from_kg(GEWICHT_MAX_KG, self.unit)
+        if value < 0 or to_kg(value, self.unit) > GEWICHT_MAX_KG:
+            raise forms.ValidationError(
+                _("Das Gewicht muss zwischen 0 und %(max)s %(unit)s liegen."),
+                code="range",
+                params={"max": human(max_display), "unit": self.unit},
+            )
+        return to_kg(value, self.unit)
+
+    def clean_wiederholungen(self) -> int:
+        value = self.cleaned_data["wiederholungen"]
+        if not 0 <= value <= WIEDERHOLUNGEN_MAX:
+            raise forms.ValidationError(
+                _("Die Wiederholungen müssen zwischen 0 und %(max)s liegen."),
+                code="range",
+                params={"max": WIEDERHOLUNGEN_MAX},
+            )
+        return value
+
+    def clean_rpe(self) -> Decimal | None:
+        value = self.cleaned_data.get("rpe")
+        if value is None:
+            return None
+        if not RPE_MIN <= value <= RPE_MAX:
+            raise forms.ValidationError(
+                _("RPE zwischen 1 und 10 in halben Schritten."), code="range"
+            )
+        validate_half_step(value)
+        return value
+
+
+class WorkoutStartForm(forms.Form):
+    """Start a workout now (or log a past one) with the exercises planned for it."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("z. B. Push, Beine, Oberkörper A")}),
+    )
+    datum = forms.DateTimeField(
+        label=_("Beginn"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": _("Datum und Uhrzeit angeben.")},
+    )
+    uebungen = forms.ModelMultipleChoiceField(
+        label=_("Übungen"),
+        queryset=Uebung.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Optional: weitere Übungen kannst du im Training hinzufügen."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["uebungen"].queryset = visible_exercises(user)
+        if not self.is_bound:
+            self.initial.setdefault("datum", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_datum(self):
+        datum = self.cleaned_data["datum"]
+        if Trainingseinheit.objects.filter(user=self.user, datum=datum).exists():
+            raise forms.ValidationError(
+                _("Zu diesem Zeitpunkt beginnt schon ein Training von dir."), code="duplicate"
+            )
+        return datum
+
+
+class AddExerciseForm(forms.Form):
+    """Add an exercise to the running workout: pick one, or name a new one of your own."""
+
+    uebung = forms.ModelChoiceField(
+        label=_("Übung"),
+        queryset=Uebung.objects.none(),
+        required=False,
+        empty_label=_("– Übung wählen –"),
+    )
+    neue_uebung = forms.CharField(
+        label=_("oder neue Übung"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name der neuen Übung")}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["uebung"].queryset = visible_exercises(user)
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("neue_uebung") or "").strip()
+        if not data.get("uebung") and not name:
+            raise forms.ValidationError(
+                _("Eine Übung wählen oder einen Namen eingeben."), code="required"
+            )
+        if name and not data.get("uebung"):
+            existing = visible_exercises(self.user).filter(name__iexact=name).first()
+            data["uebung"] = existing or Uebung(owner=self.user, name=name)
+        return data
+
+
+class DisplayUnitForm(forms.ModelForm):
+    class Meta:
+        model = UserProfile
+        fields = ["display_unit"]
+        widgets = {"display_unit": forms.RadioSelect}
+
+
+FORMAT_CHOICES = [
+    ("auto", _("Automatisch erkennen")),
+    ("strong", _("Strong (CSV-Export)")),
+    ("hevy", _("Hevy (CSV-Export)")),
+    ("normalized", _("HomeGym-Normalformat")),
+]
+UNIT_CHOICES = [
+    ("", _("Aus der Datei (Standard)")),
+    ("kg", _("Kilogramm")),
+    ("lb", _("Pfund")),
+]
+
+
+class ImportForm(forms.Form):
+    """Upload of an export file; the size limit is checked before anything is parsed."""
+
+    datei = forms.FileField(
+        label=_("Datei"),
+        error_messages={
+            "required": _("Bitte eine Datei auswählen."),
+            "empty": _("Die Datei ist leer."),
+        },
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="auto")
+    unit = forms.ChoiceField(
+        label=_("Gewichtseinheit"),
+        choices=UNIT_CHOICES,
+        required=False,
+        help_text=_("Nur nötig, wenn die Datei keine Einheit nennt."),
+    )
+
+    def clean_datei(self):
+        datei = self.cleaned_data["datei"]
+        limit = settings.IMPORT_MAX_BYTES
+        if datei.size > limit:
+            raise forms.ValidationError(
+                _("Die Datei ist zu groß (%(size)s MB, höchstens %(max)s MB)."),
+                code="too_large",
+                params={
+                    "size": human(Decimal(datei.size) / 1024 / 1024),
+                    "max": human(Decimal(limit) / 1024 / 1024),
+                },
+            )
+        return datei

@@ -1,0 +1,176 @@
+"""The coach's recommendations as the training view shows them.
+
+The pages only read through ``ml_coach.cache`` (the one-hour Redis cache): no model is loaded
+on the request path when the cache is warm. Whatever goes wrong in the coach or the cache, the
+training view still renders — without a recommendation rather than with an error page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
+from ml_coach import cache as coach_cache
+from ml_coach.predictor import model_version
+from ml_coach.recommendation import Recommendation
+from web.units import display_weight, human, plain
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationView:
+    """One recommendation in the lifter's unit, ready for the template."""
+
+    uebung_id: int
+    source: str  # "model" | "baseline" | "not_enough_data"
+    weight: Decimal | None  # in ``unit``, on the exercise's plate grid
+    reps: int | None
+    unit: str
+    explanation: str
+    n_sets: int
+    min_samples: int
+
+    @property
+    def has_value(self) -> bool:
+        return self.source != "not_enough_data" and self.weight is not None and bool(self.reps)
+
+    @property
+    def text(self) -> str:
+        """ "62,5 kg × 8 Wdh" or "Noch zu wenig Daten: 6/10 Sätze"."""
+        if not self.has_value:
+            return _("Noch zu wenig Daten: %(n)s/%(min)s Sätze") % {
+                "n": self.n_sets,
+                "min": self.min_samples,
+            }
+        return _("%(weight)s %(unit)s × %(reps)s Wdh") % {
+            "weight": human(self.weight),
+            "unit": self.unit,
+            "reps": self.reps,
+        }
+
+    @property
+    def source_label(self) -> str:
+        return {
+            "model": _("ML-Modell (aus deiner Historie gelernt)"),
+            "baseline": _("Baseline (Top-Gewicht vom letzten Mal)"),
+        }.get(self.source, _("noch keine – zu wenig Sätze"))
+
+    @property
+    def weight_plain(self) -> str:
+        return plain(self.weight)
+
+
+def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:
+    """The coach's ``Recommendation`` in the lifter's *current* unit, on a loadable grid.
+
+    The coach rounds ``weight_kg`` to the exercise's increment (or to the grid the lifter's
+    history actually sits on); its ``display_weight`` may be in a unit the lifter has since
+    switched away from, so the display value is derived from ``weight_kg`` here.
+    """
+    weight = None
+    if rec.weight_kg is not None:
+        weight = display_weight(rec.weight_kg, uebung.increment_kg, unit)
+    return RecommendationView(
+        uebung_id=rec.uebung_id,
+        source=rec.source,
+        weight=weight,
+        reps=rec.reps,
+        unit=unit,
+        explanation=rec.explanation,
+        n_sets=rec.n_sets,
+        min_samples=rec.min_samples,
+    )
+
+
+def warm_recommendations(user_id: int, uebung_ids: list[int]) -> dict[int, Recommendation]:
+    """The cached recommendations of many exercises at once: two queries, two Redis calls.
+
+    ``ml_coach.cache.cached_recommendation`` costs two queries per exercise to build its key
+    even when the answer is cached; the training view asks for every exercise of a workout,
+    so the same keys are built here for all of them together. Misses are left out (the caller
+    computes them one by one). ``tests/web`` asserts these keys equal the coach's own.
+    """
+    sets = {
+        row["uebung_id"]: row
+        for row in Satz.objects.filter(einheit__user_id=user_id, uebung_id__in=uebung_ids)
+        .values("uebung_id")
+        .annotate(last=Max("id"), n=Count("id"))
+    }
+    active = {
+        row.uebung_id: row
+        for row in MLPredictionModel.objects.filter(
+            user_id=user_id, uebung_id__in=uebung_ids, status=ModelStatus.ACTIVE
+        ).only("id", "uebung_id", "artifact_sha256")
+    }
+    version_keys = {pk: coach_cache._version_key(user_id, pk) for pk in uebung_ids}
+    counters = cache.get_many(list(version_keys.values())) or {}
+    keys = {}
+    for pk in uebung_ids:
+        agg = sets.get(pk, {})
+        counter = counters.get(version_keys[pk], 0) or 0
+        version = model_version(active.get(pk)) or "-"
+        keys[pk] = (
+            f"{coach_cache.PREFIX}:{user_id}:{pk}:v{counter}:m{version}"
+            f":s{agg.get('last') or 0}-{agg.get('n', 0)}"
+        )
+    hits = cache.get_many(list(keys.values())) or {}
+    found = {}
+    for pk, key in keys.items():
+        hit = hits.get(key)
+        if isinstance(hit, dict):
+            try:
+                found[pk] = Recommendation(**hit)
+            except TypeError:
+                continue
+    return found
+
+
+def recommendations_for(
+    user_id: int, uebungen: Iterable[Uebung], unit: str
+) -> dict[int, RecommendationView]:
+    """The recommendation per exercise id; exercises the coach cannot answer for are missing.
+
+    Warm cache: a fixed number of queries for any number of exercises. Cold cache or Redis
+    down: each missing one is computed through the coach (and stored when Redis is up).
+    """
+    by_id = {u.pk: u for u in uebungen}
+    if not by_id:
+        return {}
+    batch = getattr(coach_cache, "cached_recommendations", None)
+    try:
+        if batch is not None:
+            recs = dict(batch(user_id, list(by_id)))
+        else:
+            recs = warm_recommendations(user_id, list(by_id))
+    except Exception:
+        log.exception("batched recommendation lookup failed for user %s", user_id)
+        recs = {}
+    for pk in by_id:
+        if recs.get(pk) is not None:
+            continue
+        try:
+            recs[pk] = coach_cache.cached_recommendation(user_id, pk)
+        except Exception:
+            # The page must render with the cache or the coach down: log, show nothing.
+            log.exception("recommendation failed for user %s, uebung %s", user_id, pk)
+    return {
+        pk: to_view(rec, by_id[pk], unit)
+        for pk, rec in recs.items()
+        if rec is not None and pk in by_id
+    }
+
+
+def invalidate(user_id: int, uebung_id: int) -> None:
+    """Drop the cached recommendation after a set changed; a dead cache is not an error."""
+    try:
+        coach_cache.invalidate(user_id, uebung_id)
+    except Exception:
+        log.exception("could not invalidate recommendation for %s/%s", user_id, uebung_id)
