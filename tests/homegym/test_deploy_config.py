@@ -192,6 +192,16 @@ def test_flower_in_compose_is_loopback_only_and_needs_basic_auth(compose):
                 assert name == "flower" and str(port).startswith("127.0.0.1:"), (name, port)
 
 
+def _requires_basic_auth(text: str, line: str) -> bool:
+    """On the command line, or from the environment (Flower reads FLOWER_BASIC_AUTH) with the
+    script refusing to start without it / generating it."""
+    if "--basic_auth=" in line:
+        return True
+    exported = "export FLOWER_BASIC_AUTH" in text and 'if [ -z "${FLOWER_BASIC_AUTH:-}" ]' in text
+    required = 'test -n "$$FLOWER_BASIC_AUTH"' in text or "FLOWER_BASIC_AUTH:?" in text
+    return exported or required
+
+
 def test_flower_started_by_scripts_and_make_is_loopback_with_basic_auth():
     sources = {
         "scripts/run_all.sh": (REPO_ROOT / "scripts" / "run_all.sh").read_text(),
@@ -202,6 +212,43 @@ def test_flower_started_by_scripts_and_make_is_loopback_with_basic_auth():
         assert lines, name
         for line in lines:
             assert "--address=127.0.0.1" in line, (name, line)
-            assert "--basic_auth=" in line, (name, line)
-    # The Makefile refuses to start Flower without credentials instead of running it open.
-    assert "FLOWER_BASIC_AUTH:?" in sources["Makefile"]
+            assert _requires_basic_auth(text, line), (name, line)
+
+
+@pytest.mark.slow
+def test_flower_refuses_requests_without_credentials(tmp_path):
+    """A real Flower started the way the scripts start it: 401 without the password."""
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "FLOWER_BASIC_AUTH": "chef:geheim-123", "PYTHONPATH": str(REPO_ROOT)}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "homegym.test_settings")
+    with open(tmp_path / "flower.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "homegym", "flower",
+             "--address=127.0.0.1", f"--port={port}"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = requests.get(f"{base}/", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, (tmp_path / "flower.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, "Flower did not start"
+                time.sleep(0.3)
+        assert response.status_code == 401
+        assert requests.get(f"{base}/api/workers", timeout=5).status_code == 401
+        assert requests.get(f"{base}/", auth=("chef", "falsch"), timeout=5).status_code == 401
+        assert requests.get(f"{base}/", auth=("chef", "geheim-123"), timeout=5).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

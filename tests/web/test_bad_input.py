@@ -187,7 +187,8 @@ def test_settings_refuse_unknown_unit(lifter, user_a):
 def test_dashboard_ignores_garbage_filters(lifter, user_a):
     user_a.is_staff = True
     user_a.save()
-    for query in ("?user=abc", "?user=-1", "?user=99999999999999999999999", "?user=%00"):
+    for query in ("?user=abc", "?user=-1", "?user=99999999999999999999999", "?user=%00",
+                  "?user=%C2%B2", "?user=%D9%A3"):  # fmt: skip
         assert lifter.get(f"/ml/dashboard/{query}").status_code == 200, query
 
 
