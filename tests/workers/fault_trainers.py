@@ -95,7 +95,7 @@ class _OsWithHookedFdopen:
         return getattr(os, name)
 
 
-def train(user_id: int, uebung_id: int):
+def train(user_id: int, uebung_id: int, **options):
     from ml_coach import storage
     from ml_coach.trainer import train_and_store
 
@@ -118,7 +118,7 @@ def train(user_id: int, uebung_id: int):
             )
         if root:
             with override_settings(ML_MODEL_ROOT=root):
-                return train_and_store(user_id, uebung_id)
-        return train_and_store(user_id, uebung_id)
+                return train_and_store(user_id, uebung_id, **options)
+        return train_and_store(user_id, uebung_id, **options)
     finally:
         storage.os = os
