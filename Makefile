@@ -39,14 +39,17 @@ test: redis lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Operators running the processes separately. Exactly one beat per installation.
 worker: redis
-	$(BIN)/celery -A homegym worker -Q ml,default --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+	$(BIN)/celery -A homegym worker -Q ml,default -n worker@%h --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
 
 beat: redis migrate
 	$(BIN)/celery -A homegym beat --loglevel=INFO
 
+# Flower reads FLOWER_BASIC_AUTH from the environment (not the command line: ps shows that).
 flower: redis
-	$(BIN)/celery -A homegym flower --address=127.0.0.1 --port=$${FLOWER_PORT:-5555} --basic_auth=$${FLOWER_BASIC_AUTH:?FLOWER_BASIC_AUTH=user:passwort setzen}
+	@test -n "$$FLOWER_BASIC_AUTH" || { echo "FLOWER_BASIC_AUTH=user:passwort setzen" >&2; exit 1; }
+	$(BIN)/celery -A homegym flower --address=127.0.0.1 --port=$${FLOWER_PORT:-5555}
 
 bench: redis migrate
 	$(BIN)/python -m bench

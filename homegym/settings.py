@@ -190,6 +190,7 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Celery ---------------------------------------------------------------------------------
+# Broker on REDIS_URL's database, results on their own database, the cache on a third one.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", RESULT_REDIS_URL)
 CELERY_TIMEZONE = TIME_ZONE
@@ -197,27 +198,51 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Long ML tasks: acknowledge after the work, one message per process at a time, and give a
+# message back when its worker dies. The redelivery is bounded per task id
+# (WORKERS_MAX_DELIVERIES, counted in Redis by workers.tasks) so a task that kills its worker
+# cannot loop forever.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 200)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+WORKERS_MAX_DELIVERIES = env_int("WORKERS_MAX_DELIVERIES", 3)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
+# A row still TRAINING this long after it started belongs to a dead worker.
+ML_TRAINING_STALE_SECONDS = env_int("ML_TRAINING_STALE_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+CELERY_TASK_TRACK_STARTED = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"workers.tasks.*": {"queue": "ml"}}
+CELERY_TASK_ROUTES = {
+    "workers.tasks.retrain_model": {"queue": "ml"},
+    "workers.tasks.retrain_user_models": {"queue": "ml"},
+    "workers.tasks.train_population_model": {"queue": "ml"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Above the longest task (hard limit) plus the retrain debounce countdown.
+    # Above the longest task (hard limit) plus the retrain debounce countdown: an ETA message
+    # a worker holds unacknowledged must not be handed to a second worker meanwhile.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + ML_RETRAIN_DEBOUNCE_SECONDS + 600,
+    # A hung broker must not hang a web request: fail fast, the caller logs and moves on.
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+    "health_check_interval": 25,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+    # Default is 20 reconnects (~19 s): an API request would hang that long on a dead Redis.
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
 }
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
@@ -226,6 +251,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Nightly fan-out: one task per user, users read from the database in batches of this size.
+ML_NIGHTLY_CHUNK_SIZE = env_int("ML_NIGHTLY_CHUNK_SIZE", 100)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,194 @@
+"""ML endpoints: train one's own models, read one's own recommendation, follow one's own jobs.
+
+Others' ids answer 404 (not 403): an id that is not yours does not exist for you.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from api.serializers import (
+    MAX_ID,
+    ErrorSerializer,
+    RecommendationSerializer,
+    TaskStateSerializer,
+    TrainRequestSerializer,
+    TrainResponseSerializer,
+)
+from core.models import Uebung
+from workers import dispatch, training
+from workers.dispatch import BrokerUnavailable, queue_job
+from workers.models import TrainingJob
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "Hintergrunddienst (Celery/Redis) gerade nicht erreichbar; bitte später erneut."
+COMMON_ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="Nicht angemeldet."),
+    403: OpenApiResponse(ErrorSerializer, description="Nicht angemeldet (Session)."),
+    404: OpenApiResponse(ErrorSerializer, description="Nicht vorhanden oder nicht Ihres."),
+}
+
+
+class BadRequest(APIException):
+    """400 with one readable ``detail`` string (and the field errors, if any)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+
+def invalid(serializer) -> BadRequest:
+    errors = {field: [str(e) for e in msgs] for field, msgs in serializer.errors.items()}
+    text = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+    return BadRequest(text or "Ungültige Anfrage.")
+
+
+class MLTrainThrottle(ScopedRateThrottle):
+    """The ``ml_train`` rate; skipped while Redis is known to be down (the request gets 503)."""
+
+    def allow_request(self, request, view) -> bool:
+        if dispatch.breaker_open():
+            return True
+        return super().allow_request(request, view)
+
+
+def visible_exercise(user, uebung_id: int) -> Uebung:
+    """The exercise if the user may see it (catalogue or their own), else 404."""
+    if not 0 < uebung_id <= MAX_ID:
+        raise NotFound()
+    uebung = Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user), pk=uebung_id).first()
+    if uebung is None:
+        raise NotFound()
+    return uebung
+
+
+class TrainView(APIView):
+    throttle_classes = [MLTrainThrottle]
+    throttle_scope = "ml_train"
+
+    @extend_schema(
+        operation_id="ml_train",
+        summary="Eigene Modelle (Staff: die eines Benutzers) neu trainieren",
+        request=TrainRequestSerializer,
+        responses={
+            202: TrainResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Ungültige Anfrage."),
+            429: OpenApiResponse(ErrorSerializer, description="Zu viele Trainingsanfragen."),
+            503: OpenApiResponse(ErrorSerializer, description="Celery/Redis nicht erreichbar."),
+            **COMMON_ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise BadRequest("Erwartet ein JSON-Objekt.")
+        payload = TrainRequestSerializer(data=request.data)
+        if not payload.is_valid():
+            raise invalid(payload)
+        target = self._target_user(request, payload.validated_data.get("user_id"))
+        uebung_id = payload.validated_data.get("uebung_id")
+        if uebung_id is not None:
+            visible_exercise(target, uebung_id)
+            n = training.sample_count(target.pk, uebung_id)
+            if n < settings.ML_MIN_SAMPLES:
+                raise BadRequest(f"Nicht genug Daten: {n}/{settings.ML_MIN_SAMPLES} Sätze.")
+            exercises = [uebung_id]
+        else:
+            exercises = training.exercises_with_enough_data(target.pk)
+            if not exercises:
+                raise BadRequest("Keine Übungen mit genug Daten gefunden.")
+
+        from workers.tasks import retrain_model
+
+        jobs = []
+        try:
+            for exercise_id in exercises:
+                job = queue_job(
+                    request.user,
+                    retrain_model,
+                    (target.pk, exercise_id),
+                    target.pk,
+                    exercise_id,
+                    force=True,
+                )
+                jobs.append(
+                    {
+                        "task_id": job.task_id,
+                        "uebung_id": exercise_id,
+                        "status_url": f"/api/ml/tasks/{job.task_id}/",
+                    }
+                )
+        except BrokerUnavailable as exc:
+            logger.warning("Training für user=%s nicht eingeplant: %s", target.pk, exc)
+            return Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return Response(
+            {"task_ids": [job["task_id"] for job in jobs], "jobs": jobs},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    def _target_user(self, request: Request, user_id: int | None):
+        if user_id is None or user_id == request.user.pk:
+            return request.user
+        if not request.user.is_staff:
+            raise NotFound()
+        target = get_user_model().objects.filter(pk=user_id).first()
+        if target is None:
+            raise NotFound()
+        return target
+
+
+class PredictView(APIView):
+    @extend_schema(
+        operation_id="ml_predict",
+        summary="Die eigene Empfehlung für eine Übung",
+        responses={
+            200: RecommendationSerializer,
+            503: OpenApiResponse(ErrorSerializer, description="Coach nicht verfügbar."),
+            **COMMON_ERRORS,
+        },
+    )
+    def get(self, request: Request, uebung_id: int) -> Response:
+        uebung = visible_exercise(request.user, uebung_id)
+        try:
+            from ml_coach.cache import cached_recommendation
+        except ImportError:
+            return Response({"detail": "Coach nicht installiert."}, status=503)
+        recommendation = cached_recommendation(request.user.pk, uebung.pk)
+        return Response(recommendation.to_dict())
+
+
+class TaskStateView(APIView):
+    @extend_schema(
+        operation_id="ml_task_state",
+        summary="Zustand einer selbst eingeplanten Trainingsaufgabe",
+        responses={200: TaskStateSerializer, **COMMON_ERRORS},
+    )
+    def get(self, request: Request, task_id: str) -> Response:
+        if len(task_id) > 64:
+            raise NotFound()
+        job = TrainingJob.objects.filter(task_id=task_id, requested_by=request.user).first()
+        if job is None:
+            raise NotFound()
+        return Response(
+            {
+                "task_id": job.task_id,
+                "state": job.state,
+                "task": job.task_name,
+                "user_id": job.user_id,
+                "uebung_id": job.uebung_id,
+                "created_at": job.created_at,
+                "updated_at": job.updated_at,
+                "result": job.result,
+                "error": job.error or None,
+            }
+        )

@@ -1,0 +1,221 @@
+"""Celery tasks: retrain one model, one user's models, the nightly fan-out and the cleanup.
+
+Every task is safe to run twice (acks_late redelivers after a crash) and gives up after
+``WORKERS_MAX_DELIVERIES`` starts of the same message, so a task that kills its worker
+cannot loop forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import redis.exceptions
+from celery import Task, chain, group, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from core.models import MLPopulationModel, MLPredictionModel, ModelStatus
+from workers import training
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+RETRY_OPTIONS = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def pending_key(user_id: int, uebung_id: int) -> str:
+    """Cache key (SET NX) marking "a retrain of this pair is already queued"."""
+    return f"workers:retrain-pending:{user_id}:{uebung_id}"
+
+
+class BoundedRedeliveryTask(Task):
+    """Counts the starts of each message in Redis and refuses to start one too often."""
+
+    def __call__(self, *args, **kwargs):
+        request = self.request
+        if request.id and not request.called_directly and not request.is_eager:
+            starts = training.count_delivery(request.id, request.retries or 0)
+            if starts > settings.WORKERS_MAX_DELIVERIES:
+                logger.error(
+                    "%s[%s] %d-mal gestartet (Worker abgestürzt?): aufgegeben",
+                    self.name,
+                    request.id,
+                    starts - 1,
+                )
+                self.give_up(*args, **kwargs)
+                return {"status": "gave_up", "starts": starts - 1}
+        return super().__call__(*args, **kwargs)
+
+    def give_up(self, *args, **kwargs) -> None:
+        """Hook: leave the data consistent when a message is dropped."""
+
+
+class RetrainTask(BoundedRedeliveryTask):
+    def give_up(self, user_id: int, uebung_id: int, *args, **kwargs) -> None:
+        training.recover_stale_training(user_id, uebung_id, all_of_pair=True)
+        training.ModelLock(user_id, uebung_id, self.request.id).release()
+
+
+@shared_task(bind=True, base=RetrainTask, ignore_result=True, **RETRY_OPTIONS)
+def retrain_model(
+    self, user_id: int, uebung_id: int, force: bool = False, min_samples: int | None = None
+) -> dict:
+    """Retrain one (user, exercise) model; skips when nothing changed unless ``force``."""
+    from django.core.cache import cache
+
+    # From here on a new save queues a new retrain: this run may not see it.
+    cache.delete(pending_key(user_id, uebung_id))
+    result = training.retrain(
+        user_id,
+        uebung_id,
+        owner=self.request.id or "direct",
+        force=force,
+        min_samples=min_samples,
+    )
+    if result["status"] == training.BUSY:
+        # Another run holds the lock and may have read the data before the newest sets.
+        raise self.retry(countdown=max(1, settings.ML_RETRAIN_DEBOUNCE_SECONDS))
+    logger.info("retrain_model user=%s uebung=%s: %s", user_id, uebung_id, result)
+    return result
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def retrain_user_models(
+    self, user_id: int, force: bool = True, min_samples: int | None = None
+) -> dict:
+    """Retrain every exercise of one user with enough data; one failure does not stop the rest."""
+    counts: dict[str, int] = {}
+    for uebung_id in training.exercises_with_enough_data(user_id, min_samples):
+        try:
+            result = training.retrain(
+                user_id,
+                uebung_id,
+                owner=f"{self.request.id}:{uebung_id}",
+                force=force,
+                min_samples=min_samples,
+            )
+            status = result["status"]
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            logger.exception("Training user=%s uebung=%s fehlgeschlagen", user_id, uebung_id)
+            status = ModelStatus.FAILED
+        counts[str(status)] = counts.get(str(status), 0) + 1
+    return {"user_id": user_id, "counts": counts}
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def train_population_model(self) -> dict:
+    """The cross-lifter model, trained before the per-user decisions that use it."""
+    try:
+        from ml_coach.population import train_population_model as train
+    except ImportError:
+        return {"status": "skipped", "reason": "kein Populationsmodell im Coach"}
+    started = time.monotonic()
+    model = train()
+    status = getattr(model, "status", None)
+    return {"status": status, "seconds": round(time.monotonic() - started, 3)}
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def enqueue_user_retrains(self, user_ids: list[int], force: bool = True) -> int:
+    """One chunk of the nightly fan-out: one ``retrain_user_models`` task per user."""
+    group(retrain_user_models.si(user_id, force) for user_id in user_ids).apply_async()
+    return len(user_ids)
+
+
+def nightly_signature(user_ids: list[int], force: bool = True, chunk_size: int | None = None):
+    """Population model first, then the users in chunks: a chain into a group.
+
+    The chunks keep every message small however many users there are; each chunk task
+    queues one task per user, so all worker processes share the work.
+    """
+    size = max(1, chunk_size or settings.ML_NIGHTLY_CHUNK_SIZE)
+    chunks = [user_ids[i : i + size] for i in range(0, len(user_ids), size)]
+    return chain(
+        train_population_model.si(),
+        group(enqueue_user_retrains.si(chunk, force) for chunk in chunks),
+    )
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def nightly_full_retrain(self) -> dict:
+    """Beat, 03:30 Europe/Berlin: retrain everything, catching up on any missed retrain."""
+    user_ids = training.users_with_enough_data()
+    nightly_signature(user_ids).apply_async()
+    logger.info("nightly_full_retrain: %d User eingeplant", len(user_ids))
+    return {"users": len(user_ids)}
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def cleanup_stale_models(self) -> dict:
+    """Beat, 04:30: old OUTDATED/FAILED rows and their files, orphan files, stale rows."""
+    now = timezone.now()
+    recovered = training.recover_stale_training()
+    retired = MLPredictionModel.objects.filter(
+        uebung__isnull=True, status__in=[ModelStatus.ACTIVE, ModelStatus.TRAINING]
+    ).update(status=ModelStatus.OUTDATED, uses_model=False, updated_at=now)
+
+    cutoff = now - timedelta(days=settings.ML_STALE_OUTDATED_DAYS)
+    deleted_rows = deleted_files = 0
+    for model_class in (MLPredictionModel, MLPopulationModel):
+        old = model_class.objects.filter(
+            status__in=[ModelStatus.OUTDATED, ModelStatus.FAILED], updated_at__lt=cutoff
+        )
+        for row in old.only("pk", "artifact_path"):
+            if row.artifact_path and training.delete_artifact(row.artifact_path):
+                deleted_files += 1
+            row.delete()
+            deleted_rows += 1
+
+    orphans = remove_orphan_files(now)
+    from workers.models import TrainingJob
+
+    TrainingJob.objects.filter(created_at__lt=cutoff).delete()
+    summary = {
+        "recovered_training": recovered,
+        "retired": retired,
+        "deleted_rows": deleted_rows,
+        "deleted_files": deleted_files,
+        "orphan_files": orphans,
+    }
+    logger.info("cleanup_stale_models: %s", summary)
+    return summary
+
+
+def remove_orphan_files(now=None) -> int:
+    """Files under ML_MODEL_ROOT that no row names; young files may belong to a running job."""
+    root = training.model_root()
+    if not root.is_dir():
+        return 0
+    known: set[Path] = set()
+    for model_class in (MLPredictionModel, MLPopulationModel):
+        for relative in model_class.objects.exclude(artifact_path="").values_list(
+            "artifact_path", flat=True
+        ):
+            path = training.artifact_file(relative)
+            if path is not None:
+                known.add(path)
+    min_age = settings.ML_TRAINING_STALE_SECONDS
+    cutoff = (now or timezone.now()).timestamp() - min_age
+    removed = 0
+    for path in root.resolve().rglob("*"):
+        if path.is_file() and path not in known and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
