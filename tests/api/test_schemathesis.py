@@ -14,7 +14,9 @@ from decimal import Decimal
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -31,7 +33,18 @@ MAX_EXAMPLES = 40
 
 @pytest.fixture
 def api_schema():
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    """The schema, loaded through the WSGI app like every fuzzed request.
+
+    As Django's test client does, the request signals must not close the test's database
+    connection (it holds the test transaction).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
