@@ -15,7 +15,9 @@ from tests.conftest import REPO_ROOT
 
 
 def _prod_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Not inherited: the settings module, and the browser tests' async escape hatch.
+    unwanted = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),

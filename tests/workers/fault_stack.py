@@ -199,7 +199,8 @@ class Stack:
         """A Celery app that queues to the stack's broker (the suite's app stays untouched)."""
         from celery import Celery
 
-        app = Celery("fault-sender", broker=redis_db_url(self.redis.url, 10))
+        # Not the current app: the suite's shared tasks must keep sending to the suite's broker.
+        app = Celery("fault-sender", broker=redis_db_url(self.redis.url, 10), set_as_current=False)
         app.conf.broker_transport_options = {"socket_timeout": 2, "socket_connect_timeout": 2}
         return app
 
