@@ -20,6 +20,7 @@ redis: venv
 	@PYTHON=$(BIN)/python scripts/ensure_redis.sh
 
 migrate: venv
+	@mkdir -p $${HOMEGYM_VAR_DIR:-var}
 	$(BIN)/python manage.py migrate --noinput
 
 run: redis migrate

@@ -11,9 +11,11 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -75,8 +77,14 @@ def visible_exercise(user, uebung_id: int) -> Uebung:
     return uebung
 
 
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """The API answers in JSON even for paths it does not know."""
+    return JsonResponse({"detail": "Nicht gefunden."}, status=404)
+
+
 class TrainView(APIView):
     throttle_classes = [MLTrainThrottle]
+    parser_classes = [JSONParser]
     throttle_scope = "ml_train"
 
     @extend_schema(
@@ -86,6 +94,7 @@ class TrainView(APIView):
         responses={
             202: TrainResponseSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Ungültige Anfrage."),
+            415: OpenApiResponse(ErrorSerializer, description="Nur application/json."),
             429: OpenApiResponse(ErrorSerializer, description="Zu viele Trainingsanfragen."),
             503: OpenApiResponse(ErrorSerializer, description="Celery/Redis nicht erreichbar."),
             **COMMON_ERRORS,

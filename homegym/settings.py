@@ -113,6 +113,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Worker threads and the web process share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Worker processes write concurrently: a deferred transaction that upgrades from read to
+    # write gets "database is locked" at once instead of waiting; IMMEDIATE takes the write
+    # lock at BEGIN, so writers queue up within the timeout.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -144,12 +144,8 @@ def recommendations_for(
     by_id = {u.pk: u for u in uebungen}
     if not by_id:
         return {}
-    batch = getattr(coach_cache, "cached_recommendations", None)
     try:
-        if batch is not None:
-            recs = dict(batch(user_id, list(by_id)))
-        else:
-            recs = warm_recommendations(user_id, list(by_id))
+        recs: dict[int, Recommendation | None] = warm_recommendations(user_id, list(by_id))
     except Exception:
         log.exception("batched recommendation lookup failed for user %s", user_id)
         recs = {}

@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
+from core.models import (
+    MLPredictionModel,
+    ModelStatus,
+    Satz,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+)
 from web import recommendations
 from web.dashboard import build_dashboard, lifters_with_models
 from web.forms import (
@@ -35,7 +42,10 @@ from web.forms import (
     visible_exercises,
 )
 from web.history import exercise_history_data
+from web.importing import run_import
 from web.units import from_kg, plain, user_unit
+from workers.dispatch import queue_job
+from workers.tasks import retrain_model
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +125,7 @@ def _plan_add(request: HttpRequest, einheit_id: int, uebung_ids: list[int]) -> N
     request.session[PLAN_SESSION_KEY] = plans
 
 
-def _set_form(saetze: list[Satz], unit: str, data=None) -> SatzForm:
+def _set_form(saetze: list[Satz], unit: str) -> SatzForm:
     """The next-set form, prefilled with the last set: the usual next set is the same again."""
     initial = {}
     if saetze:
@@ -126,7 +136,7 @@ def _set_form(saetze: list[Satz], unit: str, data=None) -> SatzForm:
             "rpe": plain(last.rpe) if last.rpe is not None else "",
             "set_type": last.set_type,
         }
-    return SatzForm(data, initial=initial, unit=unit)
+    return SatzForm(initial=initial, unit=unit)
 
 
 def _blocks(
@@ -282,7 +292,8 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
         if is_htmx(request):
             return _render_block(request, einheit, uebung, bound_form=form, status=409)
         return _render_workout(request, einheit, bound=(uebung, form), status=409)
-    _plan_add(request, einheit.pk, [uebung.pk])
+    if uebung.pk not in _plan(request, einheit.pk):
+        _plan_add(request, einheit.pk, [uebung.pk])
     if is_htmx(request):
         return _render_block(request, einheit, uebung)
     return redirect(f"{einheit.get_absolute_url()}#ex-{uebung.pk}")
@@ -364,8 +375,6 @@ def exercise_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    from web.importing import run_import
-
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
     status = 200
@@ -382,8 +391,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_settings(request: HttpRequest) -> HttpResponse:
-    from core.models import UserProfile
-
     profile, _created = UserProfile.objects.get_or_create(user=request.user)
     form = DisplayUnitForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -450,10 +457,16 @@ def ml_retrain(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Die Übung dieses Modells gibt es nicht mehr."))
         return redirect(back)
     try:
-        from workers.tasks import retrain_model
-
         # force: staff asked for it, even when no new sets arrived since the last training.
-        retrain_model.delay(model.user_id, model.uebung_id, force=True)
+        # queue_job fails fast on a hung broker and records a job the API can follow.
+        queue_job(
+            request.user,
+            retrain_model,
+            (model.user_id, model.uebung_id),
+            model.user_id,
+            model.uebung_id,
+            force=True,
+        )
     except Exception:
         # Broker down or workers missing: say so; nothing was lost, the sets are stored.
         log.exception("could not queue retraining of model %s", model.pk)

@@ -17,6 +17,7 @@ from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -72,7 +73,8 @@ def on_satz_saved(sender, instance: Satz, raw: bool = False, using=None, **kwarg
 
 
 def on_satz_deleted(sender, instance: Satz, using=None, origin=None, **kwargs) -> None:
-    if origin is not None and not isinstance(origin, Satz | Trainingseinheit):
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if origin is not None and model not in (Satz, Trainingseinheit):
         return  # a user (or more) is being deleted: their models go with them
     _schedule_check(instance, using or DEFAULT_DB_ALIAS, origin=origin)
 

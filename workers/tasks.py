@@ -127,9 +127,9 @@ def train_population_model(self) -> dict:
     except ImportError:
         return {"status": "skipped", "reason": "kein Populationsmodell im Coach"}
     started = time.monotonic()
-    model = train()
-    status = getattr(model, "status", None)
-    return {"status": status, "seconds": round(time.monotonic() - started, 3)}
+    outcome = train()
+    status = outcome.get("status") if isinstance(outcome, dict) else getattr(outcome, "status", "")
+    return {"status": str(status or "done"), "seconds": round(time.monotonic() - started, 3)}
 
 
 @shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)

@@ -151,3 +151,10 @@ def test_openapi_documents_the_ml_endpoints(client_a):
         paths
     )
     assert {"202", "400", "404"} <= set(paths["/api/ml/train/"]["post"]["responses"])
+
+
+def test_only_json_bodies_and_json_404s(client_a):
+    form = client_a.post("/api/ml/train/", {"user_id": 1})  # multipart
+    assert form.status_code == 415
+    assert client_a.get("/api/ml/predict/-1/").json() == {"detail": "Nicht gefunden."}
+    assert client_a.get("/api/gibt-es-nicht/").status_code == 404

@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-# next to it ("async unsafe") although the calls are ordinary synchronous test code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+_previous_async_unsafe = pytest.StashKey[str | None]()
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,13 +30,37 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Playwright's sync API runs an event loop in this thread, and Django's ORM refuses to run
+    next to one ("async unsafe") although the calls are ordinary synchronous test code.
+
+    Allowed only from the setup to the end of the teardown of each browser test: set for the
+    whole session, the variable would leak into other tests' subprocesses (``check --deploy``
+    flags it). The browser is function-scoped so its loop never outlives that window.
+    """
+    item.stash[_previous_async_unsafe] = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    previous = item.stash.get(_previous_async_unsafe, None)
+    if previous is None:
+        os.environ.pop(ASYNC_UNSAFE, None)
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, UserProfile
 from tests.web.history import make_history
+from workers.models import TrainingJob
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +122,6 @@ def test_retrain_is_staff_only_and_post_only(client_a, user_a, bank):
 
 
 def test_staff_retrain_goes_through_the_celery_broker(client, user_a, bank, django_user_model):
-    pytest.importorskip("workers.tasks", reason="workers.tasks not merged yet")
     import redis
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
@@ -141,3 +141,5 @@ def test_staff_retrain_goes_through_the_celery_broker(client, user_a, bank, djan
     args, kwargs, _embed = json.loads(base64.b64decode(messages[0]["body"]))
     assert args == [user_a.pk, bank.pk]
     assert kwargs == {"force": True}
+    job = TrainingJob.objects.get(task_id=messages[0]["headers"]["id"])
+    assert (job.requested_by, job.user_id, job.uebung_id) == (staff, user_a.pk, bank.pk)

@@ -39,8 +39,27 @@ for i in range(15):
 
 client = Client()
 client.force_login(user)
+# Sets logged through the training page itself, like a lifter would.
+web_set_ms = []
+web_set_codes = []
+for _ in range(5):
+    try:
+        url = reverse("web:set_add", args=[einheit.pk, uebung.pk])
+    except NoReverseMatch:  # web not built on this branch
+        break
+    start = time.perf_counter()
+    response = client.post(
+        url, {"gewicht": "102,5", "wiederholungen": "5", "rpe": "", "set_type": "normal"}
+    )
+    web_set_ms.append((time.perf_counter() - start) * 1000)
+    web_set_codes.append(response.status_code)
 pages = {}
-for name, args in [("web:home", []), ("web:training", [])]:
+for name, args in [
+    ("web:home", []),
+    ("web:workout", [einheit.pk]),
+    ("web:exercise_history", [uebung.pk]),
+    ("web:ml_dashboard", []),
+]:
     try:
         url = reverse(name, args=args)
     except NoReverseMatch:
@@ -57,6 +76,8 @@ print(
     json.dumps(
         {
             "saved": Satz.objects.count(),
+            "web_set_codes": web_set_codes,
+            "web_set_ms_max": max(web_set_ms, default=0),
             "save_ms_median": statistics.median(save_ms),
             "save_ms_max": max(save_ms),
             "pages": pages,

@@ -117,3 +117,24 @@ def test_command_reports_nothing_to_do_and_bad_options(worker_env, capsys, user_
         call_command("train_ml_models", "--exercise", "999999")
     with pytest.raises(CommandError, match="mindestens 1"):
         call_command("train_ml_models", "--min-samples", "0")
+
+
+def test_periodic_tasks_admin_offers_run_now_to_staff(client, staff, django_user_model):
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("migrate", "workers", "0001", verbosity=0)  # transactional tests flush rows
+    call_command("migrate", "workers", verbosity=0)
+    client.force_login(staff)
+    response = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="run_tasks"' in page and "nightly_full_retrain" in page
+    nightly = PeriodicTask.objects.get(name="nightly_full_retrain")
+    response = client.get(
+        reverse("admin:django_celery_beat_periodictask_change", args=[nightly.pk])
+    )
+    assert response.status_code == 200
+    lifter = django_user_model.objects.create_user("lifter", password="pw")
+    client.force_login(lifter)
+    changelist = reverse("admin:django_celery_beat_periodictask_changelist")
+    assert client.get(changelist).status_code == 302

@@ -72,6 +72,23 @@ def test_sets_of_one_transaction_register_one_hook(db, user_a, bankdruecken):
         assert len(connection.run_on_commit) == 1
 
 
+def test_deleting_sets_or_workouts_registers_hooks_but_deleting_a_user_does_not(
+    db, user_a, bankdruecken
+):
+    log_sets(user_a, bankdruecken, 6)
+    for delete in (
+        lambda: Satz.objects.filter(satz_nr=1).first().delete(),
+        lambda: Satz.objects.filter(satz_nr=2).delete(),
+        lambda: user_a.trainingseinheiten.first().delete(),
+    ):
+        with transaction.atomic():
+            delete()
+            assert len(connection.run_on_commit) == 1
+    with transaction.atomic():
+        user_a.delete()
+        assert connection.run_on_commit == []
+
+
 def test_two_retrains_at_once_one_artifact(worker_env, user_a, bankdruecken):
     Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
     cache.set(trainers.SLOW_KEY, 2.0)

@@ -6,6 +6,7 @@ The output lines are the ones existing deployments' scripts look for.
 from __future__ import annotations
 
 import time
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -104,7 +105,7 @@ class Command(BaseCommand):
                 result = training.retrain(
                     user_id,
                     uebung_id,
-                    owner=f"command:{user_id}:{uebung_id}",
+                    owner=f"command:{uuid.uuid4()}",
                     force=True,
                     min_samples=min_samples,
                 )
