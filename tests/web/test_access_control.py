@@ -56,6 +56,7 @@ class Route:
     kind: str  # public | login | owned | staff
     calls: tuple[Call, ...]
     params: dict[str, str] = field(default_factory=dict)  # path parameter -> object key
+    example: str | None = None  # a concrete path for regex patterns
 
 
 PUBLIC, LOGIN_ONLY, OWNED, STAFF = "public", "login", "owned", "staff"
@@ -118,6 +119,9 @@ ROUTES: dict[str, Route] = {
             Call("post", 202, payload="train", anon=API_DENIED),
             Call("get", 405, other=405, anon=API_DENIED),
         ),
+    ),
+    "api/^.*$": Route(
+        PUBLIC, (Call("get", 404, other=None, anon=404),), example="/api/gibt-es-nicht/-1/"
     ),
     "api/ml/predict/<int:uebung_id>/": Route(
         OWNED, (Call("get", 200, anon=API_DENIED),), {"uebung_id": "uebung"}
@@ -252,7 +256,9 @@ def payload(key: str | None, world: dict, user) -> dict:
     return data
 
 
-def fill(route: str, params: dict[str, str], world: dict) -> str:
+def fill(route: str, params: dict[str, str], world: dict, example: str | None = None) -> str:
+    if example is not None:
+        return example
     url = "/" + route
     for name, key in params.items():
         url = re.sub(rf"<(\w+:)?{name}>", str(world["objects"][key]), url)
@@ -283,7 +289,7 @@ def test_route_access(route, world):
     spec = ROUTES[route]
     if route not in {p.route for p in all_patterns()}:
         pytest.fail(f"{route} is in ROUTES but not in the URLconf")
-    url = fill(route, spec.params, world)
+    url = fill(route, spec.params, world, spec.example)
     users = world["users"]
     for call in spec.calls:
         anon = Client()
