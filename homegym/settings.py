@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from homegym.redis_breaker import BreakerConnection
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HOMEGYM_VAR_DIR", BASE_DIR / "var"))
 
@@ -182,8 +184,10 @@ CACHES = {
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "homegym"),
         "TIMEOUT": ML_PREDICTION_CACHE_SECONDS,
         "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            # A dead cache must degrade to computing, never to an error page.
+            # A dead cache must degrade to computing, never to an error page; the breaker
+            # keeps a hung Redis from costing every call the socket timeout.
+            "CLIENT_CLASS": "homegym.redis_breaker.BreakerClient",
+            "CONNECTION_POOL_KWARGS": {"connection_class": BreakerConnection},
             "IGNORE_EXCEPTIONS": True,
             "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
             "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
@@ -191,7 +195,8 @@ CACHES = {
     }
 }
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# The breaker logs the outage once; a trace per ignored call would flood the log.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # --- Celery ---------------------------------------------------------------------------------
 # Broker on REDIS_URL's database, results on their own database, the cache on a third one.

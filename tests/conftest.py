@@ -26,3 +26,13 @@ def user_a(django_user_model):
 @pytest.fixture
 def user_b(django_user_model):
     return django_user_model.objects.create_user("bernd", password="pw-bernd-123")
+
+
+@pytest.fixture(autouse=True)
+def _cache_breaker_closed():
+    """A test that breaks Redis on purpose must not leave the next test without a cache."""
+    from homegym import redis_breaker
+
+    redis_breaker.reset()
+    yield
+    redis_breaker.reset()
