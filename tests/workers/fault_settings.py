@@ -6,13 +6,16 @@ coach behind a trainer with fault hooks, short debounce and a short broker break
 
 import os
 
+import homegym.redis_breaker
 import workers.dispatch
 from homegym.test_settings import *  # noqa: F403
 
 ML_TRAIN_CALLABLE = "tests.workers.fault_trainers.train"
 ML_RETRAIN_DEBOUNCE_SECONDS = int(os.environ.get("ML_RETRAIN_DEBOUNCE_SECONDS", "1"))
-# The web process must notice a returned Redis within a test's patience, not after 30 s.
+# The web process must notice a returned Redis within a test's patience, not after 30 s
+# (broker breaker) or 10 s (cache breaker).
 workers.dispatch.BREAKER_SECONDS = float(os.environ.get("FAULT_BREAKER_SECONDS", "2"))
+homegym.redis_breaker.OPEN_SECONDS = float(os.environ.get("FAULT_BREAKER_SECONDS", "2"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

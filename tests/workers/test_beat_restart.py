@@ -12,6 +12,7 @@ import json
 import signal
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -38,8 +39,15 @@ def schedules(db):
     call_command("migrate", "workers", "0001", verbosity=0)
     call_command("migrate", "workers", verbosity=0)
     now = timezone.now()
+    # django-celery-beat only loads crontabs within two hours of the current hour: the nightly
+    # run is moved to five minutes ago (server time), so it is overdue whenever the test runs.
+    due = timezone.localtime(now, ZoneInfo("Europe/Berlin")) - timedelta(minutes=5)
+    crontab = CrontabSchedule.objects.create(
+        minute=str(due.minute), hour=str(due.hour), day_of_week="*", day_of_month="*",
+        month_of_year="*", timezone="Europe/Berlin",
+    )  # fmt: skip
     PeriodicTask.objects.filter(name="nightly_full_retrain").update(
-        last_run_at=now - timedelta(days=1)
+        crontab=crontab, last_run_at=now - timedelta(days=1)
     )
     PeriodicTask.objects.filter(name="cleanup_stale_models").update(last_run_at=now)
     return PeriodicTask.objects.get(name="nightly_full_retrain")
@@ -54,7 +62,10 @@ def sent(stack, task: str) -> int:
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["clean", "power-cut"])
 def test_beat_restart_sends_the_overdue_nightly_run_once(stack, schedules, tmp_path, how):
     beat = stack.beat(tmp_path)
-    wait_for(lambda: sent(stack, NIGHTLY) == 1, timeout=30)
+    try:
+        wait_for(lambda: sent(stack, NIGHTLY) == 1, timeout=30)
+    except AssertionError:
+        raise AssertionError(beat.log()[-3000:]) from None
     # A power cut right after sending; a clean stop after a few ticks.
     time.sleep(0 if how == signal.SIGKILL else 1.5)
     beat.stop(how)
