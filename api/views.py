@@ -6,6 +6,7 @@ Others' ids answer 404 (not 403): an id that is not yours does not exist for you
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,6 +35,7 @@ from workers.dispatch import BrokerUnavailable, queue_job
 from workers.models import TrainingJob
 
 logger = logging.getLogger(__name__)
+TASK_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 UNAVAILABLE = "Hintergrunddienst (Celery/Redis) gerade nicht erreichbar; bitte später erneut."
 COMMON_ERRORS = {
@@ -183,7 +185,8 @@ class TaskStateView(APIView):
         responses={200: TaskStateSerializer, **COMMON_ERRORS},
     )
     def get(self, request: Request, task_id: str) -> Response:
-        if len(task_id) > 64:
+        # Task ids are UUIDs: anything else (NUL bytes break PostgreSQL) is simply not a job.
+        if not TASK_ID_RE.fullmatch(task_id):
             raise NotFound()
         job = TrainingJob.objects.filter(task_id=task_id, requested_by=request.user).first()
         if job is None:

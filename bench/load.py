@@ -282,3 +282,38 @@ def run(ctx: Context) -> list[Figure]:
             )
         )
     return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.load``: only these phases, on the bench's database and services."""
+    import argparse
+    from dataclasses import replace
+
+    from bench.context import Sizes
+    from bench.harness import render_table
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL (default: the bench's)")
+    args = parser.parse_args(argv)
+    if args.database_url:
+        os.environ["BENCH_DATABASE_URL"] = args.database_url
+    env.setup_django()
+    sizes = replace(
+        Sizes(),
+        load_seconds=float(args.seconds),
+        load_clients=args.connections,
+        load_gunicorn_workers=args.workers,
+    )
+    try:
+        figures = run(Context(sizes=sizes))
+    finally:
+        env.stop_started_redis()
+    print(render_table(figures))
+    return 1 if any(f.passed is False for f in figures) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

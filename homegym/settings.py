@@ -258,7 +258,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Saves last_run_at as soon as an entry is sent (no duplicate nightly run after a crash).
+CELERY_BEAT_SCHEDULER = "workers.beat:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Nightly fan-out: one task per user, users read from the database in batches of this size.
 ML_NIGHTLY_CHUNK_SIZE = env_int("ML_NIGHTLY_CHUNK_SIZE", 100)

@@ -47,8 +47,13 @@ class ModelRow:
 
 
 def current_models(models: QuerySet[MLPredictionModel]) -> list[MLPredictionModel]:
-    """One row per (lifter, exercise): the active model, else the most recent attempt."""
+    """One row per (lifter, exercise): the active model, else the most recent attempt.
+
+    An active model carries ``latest_failure``: a FAILED attempt newer than it (full disk,
+    unwritable folder …), so the operator sees that retraining fails while the old model serves.
+    """
     chosen: dict[tuple[int, int | None], MLPredictionModel] = {}
+    failures: dict[tuple[int, int | None], MLPredictionModel] = {}
     for model in models.select_related("uebung", "user").order_by(
         "user__username", "uebung__name", "-trained_at", "-created_at"
     ):
@@ -58,6 +63,15 @@ def current_models(models: QuerySet[MLPredictionModel]) -> list[MLPredictionMode
             model.status == ModelStatus.ACTIVE and kept.status != ModelStatus.ACTIVE
         ):
             chosen[key] = model
+        failed = failures.get(key)
+        if model.status == ModelStatus.FAILED and (
+            failed is None or model.created_at > failed.created_at
+        ):
+            failures[key] = model
+    for key, model in chosen.items():
+        failed = failures.get(key)
+        newer = failed is not None and failed.created_at > model.created_at
+        model.latest_failure = failed if model.status == ModelStatus.ACTIVE and newer else None
     return list(chosen.values())
 
 

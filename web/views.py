@@ -428,7 +428,8 @@ def ml_dashboard(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         lifters = list(lifters_with_models())
         raw = request.GET.get("user", "")
-        if raw.isdigit():
+        # ASCII digits within the id range only: "²" or 2**70 must not reach the database.
+        if raw.isascii() and raw.isdigit() and int(raw) < 2**63:
             selected_user = int(raw)
             models = models.filter(user_id=selected_user)
     else:
