@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
@@ -11,33 +9,6 @@ from django_redis.cache import RedisCache
 
 from homegym import redis_breaker
 from homegym.redis_breaker import BreakerConnection
-
-
-@pytest.fixture
-def hung_redis():
-    """A TCP server that accepts connections and never answers: a hung Redis."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    server.close()
 
 
 def _cache(port: int, timeout: float) -> RedisCache:

@@ -6,8 +6,6 @@ pytest-celery's own ``celery_worker`` needs Docker; this uses the classic embedd
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,6 +18,7 @@ from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, Uebung
 from homegym.celery import app as celery_app
+from tests.waiting import wait_for
 from workers import dispatch
 from workers.signals import forget_queued
 
@@ -70,16 +69,6 @@ def worker_env(settings, tmp_path, celery_session_worker):
     yield celery_session_worker
     cache.clear()
     forget_queued()
-
-
-def wait_for(predicate: Callable[[], object], timeout: float = 20.0, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"condition not met within {timeout} s")
 
 
 def started(name: str) -> list[tuple]:

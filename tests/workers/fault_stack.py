@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,20 +22,16 @@ import pytest
 from django.db import connection
 
 from homegym.settings import redis_db_url
+from tests.waiting import wait_for as _wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_PORTS = range(6396, 6400)
 APPLICATION_NAME = "homegym-faults"  # how the stack's processes show in pg_stat_activity
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 30.0, step: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    raise AssertionError(f"condition not met within {timeout} s")
+def wait_for(predicate: Callable[[], object], timeout: float = 30.0):
+    """Whole processes start and stop here: a longer default wait, polled less often."""
+    return _wait_for(predicate, timeout, step=0.1)
 
 
 def port_is_free(port: int) -> bool:
