@@ -76,12 +76,12 @@ def test_sigkill_mid_training_is_redelivered_and_completes(worker_process, user_
     cache.set(trainers.SLOW_KEY, 60)
     retrain_model.apply_async((user_a.id, bankdruecken.id), queue=QUEUE)
 
-    pid = wait_for(lambda: cache.get(trainers.PID_KEY), timeout=30)
-    wait_for(lambda: MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists())
+    pid = wait_for(lambda: cache.get(trainers.PID_KEY), timeout=60)
+    wait_for(lambda: MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists(), 60)
     os.kill(pid, signal.SIGKILL)
 
     model = wait_for(
-        lambda: MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).first(), timeout=40
+        lambda: MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).first(), timeout=90
     )
     assert cache.get(trainers.PID_KEY) != pid  # trained by the pool's replacement process
     assert not MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists()
