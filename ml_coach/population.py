@@ -151,39 +151,18 @@ def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:
     """Every user's loaded sessions per exercise, from the database (one streamed query)."""
     from core.models import Satz
     from ml_coach.model import loaded, plate_step
-    from ml_coach.records import SetRecord
+    from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row
     from ml_coach.sessions import group_sessions
 
     rows = (
         Satz.objects.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
-        .values_list(
-            "einheit__user_id",
-            "uebung_id",
-            "uebung__increment_kg",
-            "einheit_id",
-            "einheit__datum",
-            "gewicht",
-            "wiederholungen",
-            "rpe",
-            "set_type",
-            "satz_nr",
-        )
+        .values_list("einheit__user_id", "uebung_id", "uebung__increment_kg", *SET_COLUMNS)
         .iterator(chunk_size=5000)
     )
     grouped: dict[tuple[int, int], tuple[float, list[SetRecord]]] = {}
-    for uid, ueb, inc, einheit, datum, gewicht, reps, rpe, set_type, nr in rows:
+    for uid, ueb, inc, *set_row in rows:
         _, recs = grouped.setdefault((uid, ueb), (float(inc or 2.5), []))
-        recs.append(
-            SetRecord(
-                datum,
-                float(gewicht or 0),
-                reps,
-                float(rpe) if rpe is not None else None,
-                set_type or "",
-                str(einheit),
-                nr,
-            )
-        )
+        recs.append(record_from_row(*set_row))
     out: dict[str, list[ExerciseHistory]] = {}
     for (uid, _), (inc, recs) in grouped.items():
         sessions = loaded(group_sessions(recs))

@@ -57,6 +57,33 @@ def records_from_parsed(parsed_sets: Iterable) -> dict[str, list[SetRecord]]:
     return {name: sort_records(recs) for name, recs in by_exercise.items()}
 
 
+# The columns of a ``Satz`` a SetRecord is made from, in ``record_from_row``'s order.
+SET_COLUMNS = (
+    "id",
+    "einheit_id",
+    "einheit__datum",
+    "gewicht",
+    "wiederholungen",
+    "rpe",
+    "set_type",
+    "satz_nr",
+)
+
+
+def record_from_row(pk, einheit_id, datum, gewicht, reps, rpe, set_type, satz_nr) -> SetRecord:
+    """One ``values_list(*SET_COLUMNS)`` row as a plain record."""
+    return SetRecord(
+        performed_at=datum,
+        weight_kg=float(gewicht or 0),
+        reps=reps,
+        rpe=float(rpe) if rpe is not None else None,
+        set_type=set_type or "",
+        session_key=str(einheit_id),
+        set_order=satz_nr,
+        set_id=pk,
+    )
+
+
 def records_for(user_id: int, uebung_id: int) -> list[SetRecord]:
     """A user's sets of one exercise from the database, time-ordered (one query)."""
     from core.models import Satz
@@ -64,27 +91,6 @@ def records_for(user_id: int, uebung_id: int) -> list[SetRecord]:
     rows = (
         Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id)
         .order_by("einheit__datum", "einheit_id", "satz_nr", "id")
-        .values_list(
-            "id",
-            "einheit_id",
-            "einheit__datum",
-            "gewicht",
-            "wiederholungen",
-            "rpe",
-            "set_type",
-            "satz_nr",
-        )
+        .values_list(*SET_COLUMNS)
     )
-    return [
-        SetRecord(
-            performed_at=datum,
-            weight_kg=float(gewicht or 0),
-            reps=reps,
-            rpe=float(rpe) if rpe is not None else None,
-            set_type=set_type or "",
-            session_key=str(einheit_id),
-            set_order=satz_nr,
-            set_id=pk,
-        )
-        for pk, einheit_id, datum, gewicht, reps, rpe, set_type, satz_nr in rows
-    ]
+    return [record_from_row(*row) for row in rows]
