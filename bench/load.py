@@ -23,7 +23,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -123,13 +122,7 @@ def gunicorn(workers: int, redis_url: str):
                 time.sleep(0.2)
         yield port
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        env.stop_process_group(proc, grace=30)
         log.close()
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -99,13 +98,7 @@ def celery_worker(concurrency: int):
                 raise RuntimeError(f"celery worker did not start; see {log.name}")
         yield proc
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        env.stop_process_group(proc, grace=60)
         log.close()
 
 
