@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from core.plates import LB_KG, infer_increment_kg, round_to_step, step_unit
+from core.plates import (
+    DEFAULT_PLATES,
+    LB_KG,
+    infer_increment_kg,
+    plates_per_side,
+    round_to_step,
+    step_unit,
+)
 
 
 def test_kg_grid_in_two_and_a_half_kg_steps():
@@ -55,3 +64,56 @@ def test_step_unit():
     assert step_unit(2.5) == "kg"
     assert step_unit(1.0) == "kg"
     assert step_unit(LB_KG * 2.5) == "lb"
+
+
+# --- plate calculator ---------------------------------------------------------------------
+
+KG = DEFAULT_PLATES["kg"]
+LB = DEFAULT_PLATES["lb"]
+
+
+def _side(target: str, bar: str = "20", plates=KG) -> list[str]:
+    return [str(p) for p in plates_per_side(Decimal(target), Decimal(bar), plates).per_side]
+
+
+def test_common_kg_loads_per_side():
+    assert _side("60") == ["20"]
+    assert _side("100") == ["25", "15"]  # two plates, heaviest first, not 20 + 20
+    assert _side("62.5") == ["20", "1.25"]
+    assert _side("142.5") == ["25", "25", "10", "1.25"]
+
+
+def test_pound_bar_and_plates():
+    assert _side("225", "45", LB) == ["45", "45"]
+    assert _side("135", "45", LB) == ["45"]
+    assert _side("190", "45", LB) == ["45", "25", "2.5"]
+
+
+def test_the_bar_alone_and_lighter_targets():
+    empty = plates_per_side(Decimal("15"), Decimal("20"), KG)
+    assert (empty.per_side, empty.total, empty.below_bar) == ((), Decimal("20"), True)
+    assert plates_per_side(Decimal("20"), Decimal("20"), KG).exact
+
+
+def test_owned_counts_limit_the_load_and_pairs_are_needed():
+    # Only three 20s: one per side; a single 10 cannot be split, so 2×5 fill the rest.
+    plates = [(Decimal("20"), 3), (Decimal("10"), 1), (Decimal("5"), 4)]
+    load = plates_per_side(Decimal("100"), Decimal("20"), plates)
+    assert load.per_side == (Decimal("20"), Decimal("5"), Decimal("5"))
+    assert (load.total, load.short_by, load.exact) == (Decimal("80"), Decimal("20"), False)
+
+
+def test_greedy_would_fail_where_exact_search_finds_a_load():
+    # 70 per side = 30 + 20 + 20; greedy takes 30 + 30 and then cannot add 10.
+    plates = [(Decimal("30"), 4), (Decimal("20"), 4)]
+    assert _side("160", "20", plates) == ["30", "20", "20"]
+
+
+def test_unreachable_target_gives_the_heaviest_load_below():
+    load = plates_per_side(Decimal("61"), Decimal("20"), KG)
+    assert (load.total, load.short_by) == (Decimal("60"), Decimal("1"))
+
+
+def test_odd_plate_weights_use_their_own_grid():
+    plates = [(Decimal("1.1"), 4), (Decimal("25"), 4)]
+    assert _side("72.2", "20", plates) == ["25", "1.1"]
