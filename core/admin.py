@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from core.models import (
+    Koerpergewicht,
     MLPopulationModel,
     MLPredictionModel,
     Satz,
@@ -23,9 +24,18 @@ ARTIFACT_READONLY_FIELDS = (
 
 @admin.register(UserProfile)
 class UserProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "display_unit")
-    list_filter = ("display_unit",)
+    list_display = ("user", "display_unit", "language", "plate_unit", "bar_weight")
+    list_filter = ("display_unit", "language", "plate_unit")
     search_fields = ("user__username",)
+
+
+@admin.register(Koerpergewicht)
+class KoerpergewichtAdmin(admin.ModelAdmin):
+    list_display = ("datum", "user", "gewicht")
+    list_filter = ("datum",)
+    search_fields = ("user__username",)
+    date_hierarchy = "datum"
+    list_select_related = ("user",)
 
 
 @admin.register(Uebung)

@@ -22,6 +22,10 @@ WIEDERHOLUNGEN_MAX = 200
 RPE_MIN = Decimal("1")
 RPE_MAX = Decimal("10")
 LB_IN_KG = Decimal("0.45359237")
+BAR_MAX = Decimal("100")
+REST_MAX_SECONDS = 900
+KOERPERGEWICHT_MIN_KG = Decimal("20")
+KOERPERGEWICHT_MAX_KG = Decimal("400")
 
 
 class DisplayUnit(models.TextChoices):
@@ -30,7 +34,16 @@ class DisplayUnit(models.TextChoices):
 
 
 class UserProfile(models.Model):
-    """Per-user preferences; storage is always kg, this only changes what is shown."""
+    """Per-user preferences; storage is always kg, this only changes what is shown.
+
+    The plate set (bar and plates owned) is kept in its own unit: a lifter may read kg and
+    own pound plates. Empty bar/plates mean the standard set of that unit.
+    """
+
+    class Language(models.TextChoices):
+        BROWSER = "", _("Wie im Browser eingestellt")
+        DE = "de", "Deutsch"
+        EN = "en", "English"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -38,10 +51,51 @@ class UserProfile(models.Model):
     display_unit = models.CharField(
         _("Anzeigeeinheit"), max_length=2, choices=DisplayUnit.choices, default=DisplayUnit.KG
     )
+    language = models.CharField(
+        _("Sprache"), max_length=5, choices=Language.choices, default="", blank=True
+    )
+    plate_unit = models.CharField(
+        _("Einheit der Hantelscheiben"),
+        max_length=2,
+        choices=DisplayUnit.choices,
+        default=DisplayUnit.KG,
+    )
+    bar_weight = models.DecimalField(
+        _("Stange"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(BAR_MAX)],
+        help_text=_("Leer: 20 kg bzw. 45 lb."),
+    )
+    plates = models.JSONField(
+        _("Hantelscheiben"),
+        default=list,
+        blank=True,
+        help_text=_("Liste aus [Gewicht, Anzahl]; leer: Standardsatz der Einheit."),
+    )
+    rest_seconds_barbell = models.PositiveSmallIntegerField(
+        _("Pause nach Langhantelsätzen (s)"),
+        default=180,
+        validators=[MaxValueValidator(REST_MAX_SECONDS)],
+    )
+    rest_seconds_other = models.PositiveSmallIntegerField(
+        _("Pause nach anderen Sätzen (s)"),
+        default=90,
+        validators=[MaxValueValidator(REST_MAX_SECONDS)],
+    )
 
     class Meta:
         verbose_name = _("Profil")
         verbose_name_plural = _("Profile")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rest_seconds_barbell__lte=REST_MAX_SECONDS)
+                & Q(rest_seconds_other__lte=REST_MAX_SECONDS),
+                name="profile_rest_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.display_unit})"
@@ -176,8 +230,12 @@ class Satz(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(GEWICHT_MAX_KG)],
     )
+    # Empty: not logged (an imported hold or cardio row); typed sets always have 1 or more.
     wiederholungen = models.PositiveSmallIntegerField(
-        _("Wiederholungen"), validators=[MaxValueValidator(WIEDERHOLUNGEN_MAX)]
+        _("Wiederholungen"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(WIEDERHOLUNGEN_MAX)],
     )
     rpe = models.DecimalField(
         _("RPE"),
@@ -202,8 +260,9 @@ class Satz(models.Model):
                 name="satz_gewicht_range",
             ),
             models.CheckConstraint(
-                condition=Q(wiederholungen__gte=0) & Q(wiederholungen__lte=WIEDERHOLUNGEN_MAX),
-                name="satz_wiederholungen_range",
+                condition=Q(wiederholungen__isnull=True)
+                | (Q(wiederholungen__gte=1) & Q(wiederholungen__lte=WIEDERHOLUNGEN_MAX)),
+                name="satz_wiederholungen_1_200",
             ),
             models.CheckConstraint(
                 condition=Q(rpe__isnull=True) | (Q(rpe__gte=RPE_MIN) & Q(rpe__lte=RPE_MAX)),
@@ -220,7 +279,45 @@ class Satz(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.uebung}: {self.gewicht} kg × {self.wiederholungen}"
+        return f"{self.uebung}: {self.gewicht} kg × {self.wiederholungen or '–'}"
+
+
+class Koerpergewicht(models.Model):
+    """One body-weight reading of a lifter: one per day, in kg like every stored weight."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="koerpergewichte",
+    )
+    datum = models.DateField(_("Datum"))
+    gewicht = models.DecimalField(
+        _("Gewicht (kg)"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[
+            MinValueValidator(KOERPERGEWICHT_MIN_KG),
+            MaxValueValidator(KOERPERGEWICHT_MAX_KG),
+        ],
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Körpergewicht")
+        verbose_name_plural = _("Körpergewichte")
+        ordering = ["-datum"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "datum"], name="koerpergewicht_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(gewicht__gte=KOERPERGEWICHT_MIN_KG)
+                & Q(gewicht__lte=KOERPERGEWICHT_MAX_KG),
+                name="koerpergewicht_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.datum:%Y-%m-%d} · {self.gewicht} kg"
 
 
 class ModelStatus(models.TextChoices):

@@ -173,7 +173,7 @@ def _satz(key: tuple[int, int, int], parsed_set: ParsedSet) -> Satz:
         uebung_id=uebung_id,
         satz_nr=satz_nr,
         gewicht=weight,
-        wiederholungen=parsed_set.reps or 0,
+        wiederholungen=parsed_set.reps or None,  # 0 in an export: not logged
         rpe=rpe,
         set_type=parsed_set.set_type,
     )

@@ -197,3 +197,8 @@ def test_imports_are_per_user(user_a, user_b):
     import_log(user_a, log)
     assert import_log(user_b, log).sets_created == 1
     assert user_counts(user_a) == user_counts(user_b) == (1, 1)
+
+
+def test_sets_without_reps_are_stored_as_not_logged(user_a):
+    import_log(user_a, parsed((MONDAY, "Plank", 1, 20.0, None, None, "normal")))
+    assert Satz.objects.get(einheit__user=user_a).wiederholungen is None

@@ -4,7 +4,15 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung, UserProfile
+from core.models import (
+    Koerpergewicht,
+    MLPredictionModel,
+    ModelStatus,
+    Satz,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +37,7 @@ def test_every_user_gets_a_kg_profile(user_a):
         {"gewicht": Decimal("-1")},
         {"gewicht": Decimal("1000.5")},
         {"wiederholungen": 201},
+        {"wiederholungen": 0},
         {"rpe": Decimal("11")},
         {"rpe": Decimal("0.5")},
     ],
@@ -61,3 +70,21 @@ def test_catalogue_names_are_unique_but_users_may_reuse_them(user_a, user_b, ban
     Uebung.objects.create(name="Bankdrücken", owner=user_b)
     with pytest.raises(IntegrityError), transaction.atomic():
         Uebung.objects.create(name="Bankdrücken")
+
+
+def test_reps_may_be_not_logged_but_never_zero(einheit, bank):
+    held = Satz.objects.create(einheit=einheit, uebung=bank, gewicht=0, wiederholungen=None)
+    assert Satz.objects.get(pk=held.pk).wiederholungen is None
+
+
+@pytest.mark.parametrize("kg", ["19.999", "400.001"])
+def test_database_rejects_impossible_body_weights(user_a, kg):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Koerpergewicht.objects.create(user=user_a, datum="2026-01-01", gewicht=Decimal(kg))
+
+
+def test_one_body_weight_per_day(user_a, user_b):
+    Koerpergewicht.objects.create(user=user_a, datum="2026-01-01", gewicht=Decimal("80"))
+    Koerpergewicht.objects.create(user=user_b, datum="2026-01-01", gewicht=Decimal("60"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Koerpergewicht.objects.create(user=user_a, datum="2026-01-01", gewicht=Decimal("81"))
