@@ -1,4 +1,5 @@
-"""``manage.py import_workouts --user NAME FILE``: import a Strong/Hevy/normalized log."""
+"""``manage.py import_workouts --user NAME FILE``: import a Strong/Hevy/normalized log or a
+HomeGym JSON export (recognised by its content, or ``--format homegym``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.importers import FORMATS, UNITS, ImportFormatError, parse_log
+from core.importers.homegym_json import import_homegym, looks_like_homegym_json
 from core.importers.records import ParsedLog
 from core.importers.summary import summary_lines
 from core.importers.writer import ImportResult, import_log
@@ -38,13 +40,25 @@ def import_file(user, path: Path, fmt: str, unit: str | None) -> tuple[ParsedLog
     return parsed, import_log(user, parsed)
 
 
+HOMEGYM = "homegym"
+
+
+def is_homegym_json(path: Path, fmt: str) -> bool:
+    if fmt == HOMEGYM:
+        return True
+    if fmt != "auto" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return looks_like_homegym_json(handle.read(64).decode("utf-8", "replace"))
+
+
 class Command(BaseCommand):
     help = "Importiert ein Trainingslog (Strong, Hevy oder normalisiertes CSV) für einen Benutzer."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path, help="CSV-Datei")
         parser.add_argument("--user", required=True, help="Benutzername")
-        parser.add_argument("--format", default="auto", choices=FORMATS)
+        parser.add_argument("--format", default="auto", choices=(*FORMATS, HOMEGYM))
         parser.add_argument(
             "--unit",
             choices=UNITS,
@@ -59,7 +73,19 @@ class Command(BaseCommand):
         except user_model.DoesNotExist:
             raise CommandError(f"Benutzer '{options['user']}' existiert nicht.") from None
         path: Path = options["file"]
+        if is_homegym_json(path, options["format"]):
+            self._import_json(user, path)
+            return
         parsed, result = import_file(user, path, options["format"], options["unit"])
         self.stdout.write(f"{path.name} ({parsed.format}) für {user}:")
         for line in summary_lines(result):
+            self.stdout.write(line)
+
+    def _import_json(self, user, path: Path) -> None:
+        try:
+            outcome = import_homegym(user, read_import_file(path))
+        except ImportFormatError as exc:
+            raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
+        self.stdout.write(f"{path.name} (homegym) für {user}:")
+        for line in [*summary_lines(outcome.result), *outcome.lines()]:
             self.stdout.write(line)

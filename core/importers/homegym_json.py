@@ -1,0 +1,247 @@
+"""HomeGym's own JSON export (``core.exporters.homegym_json``) back into a lifter's log.
+
+Sets go through the same writer as every CSV import (``import_log``: one transaction,
+idempotent, set numbers kept as exported); what only this format carries comes on top: the
+exercises' own attributes, workouts without sets, body weights and profile settings.
+Anything malformed is an ``ImportFormatError`` with a German message; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.exporters.homegym_json import FORMAT, VERSION
+from core.importers.errors import ImportFormatError
+from core.importers.records import ParsedLog, ParsedSet
+from core.importers.text import Source, read_source
+from core.importers.values import SET_TYPES
+from core.importers.writer import NAME_MAX, ImportResult, import_log, local_to_utc
+from core.models import (
+    BAR_MAX,
+    GEWICHT_MAX_KG,
+    KOERPERGEWICHT_MAX_KG,
+    KOERPERGEWICHT_MIN_KG,
+    REST_MAX_SECONDS,
+    WIEDERHOLUNGEN_MAX,
+    DisplayUnit,
+    Koerpergewicht,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+)
+
+PROFILE_FIELDS = ("display_unit", "language", "plate_unit")
+
+
+def looks_like_homegym_json(text: str) -> bool:
+    return text.lstrip().startswith("{")
+
+
+@dataclass
+class HomegymImport:
+    """What a JSON import changed beyond the sets."""
+
+    result: ImportResult
+    exercises_created: int = 0
+    body_weights_created: int = 0
+    empty_workouts_created: int = 0
+
+    def lines(self) -> list[str]:
+        return [
+            f"Eigene Übungen angelegt: {self.exercises_created}",
+            f"Körpergewichte importiert: {self.body_weights_created}",
+            f"Trainings ohne Sätze angelegt: {self.empty_workouts_created}",
+        ]
+
+
+def _fail(where: str, message: str) -> ImportFormatError:
+    return ImportFormatError(0, f"{where}: {message}")
+
+
+def _decimal(value, where: str, low: Decimal, high: Decimal, *, optional=False) -> Decimal | None:
+    if value is None and optional:
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise _fail(where, f"'{value}' ist keine Zahl") from None
+    if not number.is_finite() or not low <= number <= high:
+        raise _fail(where, f"{value} liegt nicht zwischen {low} und {high}")
+    return number
+
+
+def _load(source: Source) -> dict:
+    text = read_source(source)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(exc.lineno, f"kein gültiges JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportFormatError(0, 'keine HomeGym-JSON-Datei ("format": "homegym" fehlt)')
+    if data.get("version") != VERSION:
+        raise ImportFormatError(
+            0, f"Version {data.get('version')!r} wird nicht unterstützt (erwartet {VERSION})"
+        )
+    return data
+
+
+def _parsed_sets(workouts: list) -> tuple[list[ParsedSet], list[tuple[datetime, dict]]]:
+    parsed: list[ParsedSet] = []
+    heads: list[tuple[datetime, dict]] = []
+    for w_index, workout in enumerate(workouts, start=1):
+        where = f"Training {w_index}"
+        if not isinstance(workout, dict):
+            raise _fail(where, "kein Objekt")
+        try:
+            started = datetime.fromisoformat(str(workout.get("started_at")))
+        except ValueError:
+            raise _fail(where, f"Beginn '{workout.get('started_at')}' ist kein ISO-Datum") from None
+        seconds = workout.get("duration_seconds")
+        duration = None
+        if seconds is not None:
+            duration = timedelta(
+                seconds=float(_decimal(seconds, where, Decimal(0), Decimal(10**6)))
+            )
+        name = str(workout.get("name") or "")[:NAME_MAX]
+        notes = str(workout.get("notes") or "")
+        heads.append((started, {"name": name, "notes": notes, "duration": duration}))
+        for s_index, item in enumerate(workout.get("sets") or [], start=1):
+            at = f"{where}, Satz {s_index}"
+            if not isinstance(item, dict) or not str(item.get("exercise") or "").strip():
+                raise _fail(at, "Übung fehlt")
+            reps = item.get("reps")
+            if reps is not None and (
+                not isinstance(reps, int) or not 1 <= reps <= WIEDERHOLUNGEN_MAX
+            ):
+                raise _fail(at, f"Wiederholungen {reps!r} nicht zwischen 1 und 200")
+            set_nr = item.get("set_nr")
+            if not isinstance(set_nr, int) or not 1 <= set_nr <= 32767:
+                raise _fail(at, f"Satz-Nr. {set_nr!r} ungültig")
+            set_type = item.get("set_type") or "normal"
+            if set_type not in SET_TYPES:
+                raise _fail(at, f"unbekannte Satzart '{set_type}'")
+            weight = _decimal(item.get("weight_kg"), at, Decimal(0), GEWICHT_MAX_KG)
+            rpe = _decimal(item.get("rpe"), at, Decimal(1), Decimal(10), optional=True)
+            parsed.append(
+                ParsedSet(
+                    line=0,
+                    started_at=started,
+                    workout_name=name,
+                    exercise=str(item["exercise"]).strip()[:NAME_MAX],
+                    set_order=set_nr,
+                    weight_kg=float(weight),
+                    reps=reps,
+                    rpe=float(rpe) if rpe is not None else None,
+                    set_type=set_type,
+                    workout_duration=duration,
+                    workout_notes=notes,
+                )
+            )
+    return parsed, heads
+
+
+def _own_exercises(user, exercises: list) -> int:
+    """Creates the lifter's own exercises (and catalogue ones this instance lacks)."""
+    catalogue = set(Uebung.objects.filter(owner__isnull=True).values_list("name", flat=True))
+    own = set(Uebung.objects.filter(owner=user).values_list("name", flat=True))
+    created = 0
+    for index, item in enumerate(exercises, start=1):
+        where = f"Übung {index}"
+        name = str((item or {}).get("name") or "").strip()[:NAME_MAX]
+        if not name:
+            raise _fail(where, "Name fehlt")
+        if name in own or (item.get("catalogue") and name in catalogue):
+            continue
+        equipment = item.get("equipment") or Uebung.Equipment.OTHER
+        muscle = item.get("muscle_group") or Uebung.MuscleGroup.OTHER
+        if equipment not in Uebung.Equipment.values or muscle not in Uebung.MuscleGroup.values:
+            raise _fail(where, f"Ausrüstung/Muskelgruppe von '{name}' unbekannt")
+        increment = _decimal(item.get("increment_kg", "2.5"), where, Decimal("0.1"), Decimal(50))
+        Uebung.objects.create(
+            owner=user,
+            name=name,
+            equipment=equipment,
+            muscle_group=muscle,
+            increment_kg=increment,
+            is_bodyweight=bool(item.get("is_bodyweight")),
+        )
+        own.add(name)
+        created += 1
+    return created
+
+
+def _profile(user, data: dict) -> None:
+    if not isinstance(data, dict):
+        return
+    profile, _ = UserProfile.objects.get_or_create(user=user)
+    for name in PROFILE_FIELDS:
+        value = data.get(name)
+        choices = {c for c, _ in profile._meta.get_field(name).choices}
+        if value is not None and value in choices:
+            setattr(profile, name, value)
+    for name in ("rest_seconds_barbell", "rest_seconds_other"):
+        if data.get(name) is not None:
+            value = _decimal(data[name], "Profil", Decimal(0), Decimal(REST_MAX_SECONDS))
+            setattr(profile, name, int(value))
+    profile.bar_weight = _decimal(
+        data.get("bar_weight"), "Profil", Decimal(0), BAR_MAX, optional=True
+    )
+    plates = []
+    for item in data.get("plates") or []:
+        weight = _decimal(item[0], "Profil, Scheiben", Decimal("0.001"), Decimal(100))
+        plates.append([f"{weight.normalize():f}", int(item[1])])
+    profile.plates = plates
+    if profile.plate_unit not in DisplayUnit.values:
+        profile.plate_unit = DisplayUnit.KG
+    try:
+        profile.full_clean(exclude=["user"])
+    except ValidationError as exc:
+        raise _fail("Profil", "; ".join(exc.messages)) from None
+    profile.save()
+
+
+def _body_weights(user, readings: list) -> int:
+    existing = set(Koerpergewicht.objects.filter(user=user).values_list("datum", flat=True))
+    new = []
+    for index, item in enumerate(readings, start=1):
+        where = f"Körpergewicht {index}"
+        try:
+            day = date.fromisoformat(str(item.get("date")))
+        except (ValueError, AttributeError):
+            raise _fail(where, "Datum fehlt oder ist kein ISO-Datum") from None
+        kg = _decimal(item.get("weight_kg"), where, KOERPERGEWICHT_MIN_KG, KOERPERGEWICHT_MAX_KG)
+        if day not in existing:
+            existing.add(day)
+            new.append(Koerpergewicht(user=user, datum=day, gewicht=kg))
+    Koerpergewicht.objects.bulk_create(new)
+    return len(new)
+
+
+def _empty_workouts(user, heads: list[tuple[datetime, dict]]) -> int:
+    existing = set(Trainingseinheit.objects.filter(user=user).values_list("datum", flat=True))
+    new = [
+        Trainingseinheit(user=user, datum=local_to_utc(start), **fields)
+        for start, fields in heads
+        if local_to_utc(start) not in existing
+    ]
+    Trainingseinheit.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def import_homegym(user, source: Source) -> HomegymImport:
+    """Import a HomeGym JSON export for ``user``: all of it or, on any error, nothing."""
+    data = _load(source)
+    parsed, heads = _parsed_sets(data.get("workouts") or [])
+    with transaction.atomic():
+        exercises_created = _own_exercises(user, data.get("exercises") or [])
+        result = import_log(user, ParsedLog(format="homegym", sets=parsed))
+        empty = _empty_workouts(user, heads)
+        body_weights = _body_weights(user, data.get("body_weights") or [])
+        _profile(user, data.get("profile") or {})
+    return HomegymImport(result, exercises_created, body_weights, empty)
