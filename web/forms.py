@@ -22,10 +22,9 @@ from core.models import (
     Satz,
     Trainingseinheit,
     Uebung,
-    UserProfile,
 )
 from core.validators import validate_half_step
-from web.units import from_kg, human, plain, to_kg
+from web.units import from_kg, human, human_weight, same_weight, to_kg
 
 
 class CommaDecimalField(forms.DecimalField):
@@ -63,7 +62,7 @@ class SatzForm(forms.Form):
     wiederholungen = forms.IntegerField(
         label=_("Wdh"),
         error_messages={
-            "required": _("Bitte die Wiederholungen eingeben."),
+            "required": _("Bitte die Wiederholungen eingeben (mindestens 1)."),
             "invalid": _("Wiederholungen als ganze Zahl eingeben."),
         },
         widget=forms.TextInput(
@@ -89,24 +88,40 @@ class SatzForm(forms.Form):
         label=_("Art"), choices=Satz.SetType.choices, initial=Satz.SetType.NORMAL
     )
 
-    def __init__(self, *args, unit: str = DisplayUnit.KG, **kwargs):
+    def __init__(
+        self,
+        *args,
+        unit: str = DisplayUnit.KG,
+        known_kg: Decimal | None = None,
+        bodyweight: bool = False,
+        **kwargs,
+    ):
+        """``known_kg``: the stored weight the form was prefilled with; typed back unchanged
+        it is kept to the gram (135 lb stays 61.235 kg, not 61.25 kg)."""
         self.unit = unit
+        self.known_kg = known_kg
         super().__init__(*args, **kwargs)
-        self.fields["gewicht"].label = _("Gewicht (%(unit)s)") % {"unit": unit}
+        label = _("Zusatzgewicht (%(unit)s)") if bodyweight else _("Gewicht (%(unit)s)")
+        self.fields["gewicht"].label = label % {"unit": unit}
 
     @classmethod
-    def for_satz(cls, satz: Satz, unit: str, **kwargs) -> SatzForm:
-        """An edit form showing a stored set in the lifter's unit."""
+    def for_satz(cls, satz: Satz | None, unit: str, **kwargs) -> SatzForm:
+        """A form showing a stored set in the lifter's unit: to edit it, or as the next set
+        (the usual next set is the same again). ``None``: an empty form."""
+        if satz is None:
+            return cls(unit=unit, **kwargs)
         initial = {
-            "gewicht": plain(from_kg(satz.gewicht, unit)),
+            "gewicht": human_weight(satz.gewicht, unit),
             "wiederholungen": satz.wiederholungen,
-            "rpe": plain(satz.rpe) if satz.rpe is not None else "",
+            "rpe": human(satz.rpe) if satz.rpe is not None else "",
             "set_type": satz.set_type,
         }
-        return cls(initial=initial, unit=unit, **kwargs)
+        return cls(initial=initial, unit=unit, known_kg=satz.gewicht, **kwargs)
 
     def clean_gewicht(self) -> Decimal:
         value = self.cleaned_data["gewicht"]
+        if same_weight(value, self.known_kg, self.unit):
+            return self.known_kg
         max_display = from_kg(GEWICHT_MAX_KG, self.unit)
         if value < 0 or to_kg(value, self.unit) > GEWICHT_MAX_KG:
             raise forms.ValidationError(
@@ -118,9 +133,14 @@ class SatzForm(forms.Form):
 
     def clean_wiederholungen(self) -> int:
         value = self.cleaned_data["wiederholungen"]
-        if not 0 <= value <= WIEDERHOLUNGEN_MAX:
+        if value == 0:
             raise forms.ValidationError(
-                _("Die Wiederholungen müssen zwischen 0 und %(max)s liegen."),
+                _("0 Wiederholungen sind kein Satz: mindestens 1 eingeben."),
+                code="zero",
+            )
+        if not 1 <= value <= WIEDERHOLUNGEN_MAX:
+            raise forms.ValidationError(
+                _("Die Wiederholungen müssen zwischen 1 und %(max)s liegen."),
                 code="range",
                 params={"max": WIEDERHOLUNGEN_MAX},
             )
@@ -209,13 +229,6 @@ class AddExerciseForm(forms.Form):
             existing = visible_exercises(self.user).filter(name__iexact=name).first()
             data["uebung"] = existing or Uebung(owner=self.user, name=name)
         return data
-
-
-class DisplayUnitForm(forms.ModelForm):
-    class Meta:
-        model = UserProfile
-        fields = ["display_unit"]
-        widgets = {"display_unit": forms.RadioSelect}
 
 
 FORMAT_CHOICES = [

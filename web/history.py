@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Satz, Uebung
-from web.units import from_kg
+from web.units import shown_weight
 
 HISTORY_TABLE_ROWS = 30
 
@@ -48,7 +48,8 @@ def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
         .values_list("einheit_id", "einheit__datum", "einheit__name", "gewicht", "wiederholungen")
     )
     sessions: dict[int, SessionSummary] = {}
-    for einheit_id, datum, name, gewicht, reps in rows:
+    for einheit_id, datum, name, gewicht, logged_reps in rows:
+        reps = logged_reps or 0  # not logged (an imported hold) counts as no reps
         summary = sessions.get(einheit_id)
         if summary is None:
             summary = sessions[einheit_id] = SessionSummary(
@@ -68,13 +69,13 @@ def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
             {
                 "key": "top",
                 "label": _("Top-Gewicht (%(unit)s)") % {"unit": unit},
-                "data": [float(from_kg(s.top_kg, unit)) for s in ordered],
+                "data": [float(shown_weight(s.top_kg, unit)) for s in ordered],
             },
             {
                 "key": "e1rm",
                 "label": _("Geschätztes 1RM (%(unit)s)") % {"unit": unit},
                 "data": [
-                    float(from_kg(s.e1rm_kg, unit)) if s.e1rm_kg is not None else None
+                    float(shown_weight(s.e1rm_kg, unit)) if s.e1rm_kg is not None else None
                     for s in ordered
                 ],
             },
@@ -88,9 +89,9 @@ def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
                 "datum": s.datum,
                 "name": s.name,
                 "n_saetze": s.n_saetze,
-                "top": from_kg(s.top_kg, unit),
+                "top": shown_weight(s.top_kg, unit),
                 "top_reps": s.top_reps,
-                "e1rm": from_kg(s.e1rm_kg, unit),
+                "e1rm": shown_weight(s.e1rm_kg, unit),
             }
         )
     return {"sessions": table, "n_sessions": len(ordered), "chart": chart}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.models import Uebung
 from ml_coach import cache as coach_cache
 from ml_coach.recommendation import Recommendation
-from web.units import display_weight, human, plain
+from web.units import display_weight, human
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,9 @@ class RecommendationView:
         }.get(self.source, _("noch keine – zu wenig Sätze"))
 
     @property
-    def weight_plain(self) -> str:
-        return plain(self.weight)
+    def weight_input(self) -> str:
+        """The weight as the set form's input takes it (the language's decimal mark)."""
+        return human(self.weight)
 
 
 def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:

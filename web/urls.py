@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from web.views import dashboard, exercises, health, home, importing, sets, settings, workouts
+from web.views import (
+    bodyweight,
+    dashboard,
+    exercises,
+    export,
+    health,
+    home,
+    importing,
+    plates,
+    sets,
+    settings,
+    workouts,
+)
 
 app_name = "web"
 
@@ -18,6 +30,15 @@ urlpatterns = [
     path("uebungen/<int:pk>/", exercises.exercise_history, name="exercise_history"),
     path("import/", importing.import_upload, name="import"),
     path("einstellungen/", settings.user_settings, name="settings"),
+    path("koerpergewicht/", bodyweight.bodyweight, name="bodyweight"),
+    path(
+        "koerpergewicht/<int:pk>/loeschen/",
+        bodyweight.bodyweight_delete,
+        name="bodyweight_delete",
+    ),
+    path("scheiben/", plates.plates, name="plates"),
+    path("export/strong.csv", export.strong_csv, name="export_strong"),
+    path("export/homegym.json", export.homegym_json, name="export_json"),
     path("ml/dashboard/", dashboard.ml_dashboard, name="ml_dashboard"),
     path("ml/modelle/<int:pk>/neu-trainieren/", dashboard.ml_retrain, name="ml_retrain"),
 ]

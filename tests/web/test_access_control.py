@@ -24,7 +24,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
+from core.models import (
+    Koerpergewicht,
+    MLPredictionModel,
+    ModelStatus,
+    Satz,
+    Trainingseinheit,
+    Uebung,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +67,15 @@ class Route:
 
 
 PUBLIC, LOGIN_ONLY, OWNED, STAFF = "public", "login", "owned", "staff"
+SETTINGS_POST = {
+    "display_unit": "lb",
+    "language": "",
+    "rest_seconds_barbell": "180",
+    "rest_seconds_other": "90",
+    "plate_unit": "kg",
+    "bar_weight": "",
+    "plates_text": "",
+}
 
 # The one table. Keys are the full route strings as Django reports them.
 ROUTES: dict[str, Route] = {
@@ -90,6 +106,18 @@ ROUTES: dict[str, Route] = {
         (Call("get", 200, other=None), Call("post", 302, other=None, payload="settings")),
     ),
     "ml/dashboard/": Route(LOGIN_ONLY, (Call("get", 200, other=None),)),
+    "koerpergewicht/": Route(
+        LOGIN_ONLY,
+        (Call("get", 200, other=None), Call("post", 302, other=None, payload="bodyweight")),
+    ),
+    "scheiben/": Route(LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 405, other=None))),
+    # Exports: B downloads B's own data (the leak check reads the streamed body).
+    "export/strong.csv": Route(
+        LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 405, other=None))
+    ),
+    "export/homegym.json": Route(
+        LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 405, other=None))
+    ),
     # --- pages with A's ids -----------------------------------------------------------------------
     "training/<int:pk>/": Route(
         OWNED, (Call("get", 200), Call("post", 405, other=405)), {"pk": "einheit"}
@@ -105,7 +133,10 @@ ROUTES: dict[str, Route] = {
     "satz/<int:pk>/bearbeiten/": Route(
         OWNED, (Call("get", 200), Call("post", 302, payload="set")), {"pk": "satz"}
     ),
-    "satz/<int:pk>/loeschen/": Route(OWNED, (Call("post", 302),), {"pk": "satz"}),
+    "satz/<int:pk>/loeschen/": Route(OWNED, (Call("get", 200), Call("post", 302)), {"pk": "satz"}),
+    "koerpergewicht/<int:pk>/loeschen/": Route(
+        OWNED, (Call("get", 200), Call("post", 302)), {"pk": "koerpergewicht"}
+    ),
     "uebungen/<int:pk>/": Route(OWNED, (Call("get", 200),), {"pk": "uebung"}),
     # --- staff-only page actions ---------------------------------------------------------------
     "ml/modelle/<int:pk>/neu-trainieren/": Route(
@@ -200,6 +231,7 @@ def world(user_a, user_b, django_user_model):
         for i in range(12)
     )
     satz = Satz.objects.filter(einheit=einheiten[-1]).first()
+    reading = Koerpergewicht.objects.create(user=user_a, datum=start.date(), gewicht=81)
     model = MLPredictionModel.objects.create(user=user_a, uebung=uebung, status=ModelStatus.ACTIVE)
     from workers.models import TrainingJob
 
@@ -214,6 +246,7 @@ def world(user_a, user_b, django_user_model):
             "satz": satz.pk,
             "model": model.pk,
             "task_id": job.task_id,
+            "koerpergewicht": reading.pk,
         },
     }
 
@@ -239,7 +272,8 @@ def payload(key: str | None, world: dict, user) -> dict:
     data = {
         "login": {"username": "anna", "password": "pw-anna-123"},
         "workout_start": {"name": "Neu", "datum": now.strftime("%Y-%m-%dT%H:%M")},
-        "settings": {"display_unit": "lb"},
+        "settings": SETTINGS_POST,
+        "bodyweight": {"datum": "2024-01-02", "gewicht": "80,5"},
         "exercise_add": {"neue_uebung": f"Eigene Übung {user.pk}"},
         "set": {"gewicht": "70", "wiederholungen": "5", "set_type": "normal"},
         "train": {"uebung_id": uebung},
@@ -280,7 +314,12 @@ def assert_login_redirect(response, url: str) -> None:
 
 
 def leaks(response) -> list[str]:
-    body = response.content.decode(errors="replace") if response.content else ""
+    raw = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    body = raw.decode(errors="replace") if raw else ""
     return [m for m in (MARK_EXERCISE, MARK_WORKOUT) if m in body]
 
 

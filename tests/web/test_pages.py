@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, UserProfile
 from tests.web.conftest import HTMX
+from tests.web.test_access_control import SETTINGS_POST
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_exercise_history_chart_data(client_a, user_a, bank):
     top, e1rm = chart["datasets"]
     assert top["data"] == [62.5, 65.0]
     # Epley: 60 × (1 + 8/30) = 76 beats 62.5 × 1.2 = 75; 65 × (1 + 5/30) = 75.83
-    assert e1rm["data"] == [76.0, 75.83]
+    assert e1rm["data"] == [76.0, 75.75]  # shown at kg precision (0.25)
     assert "<script>" not in html  # no inline JS at all
 
 
@@ -87,11 +88,11 @@ def test_history_chart_escapes_exercise_data(client_a, user_a):
 
 
 def test_settings_switch_to_lb_changes_display_and_input(client_a, user_a, einheit_a, satz_a, bank):
-    response = client_a.post(reverse("web:settings"), {"display_unit": "lb"})
+    response = client_a.post(reverse("web:settings"), {**SETTINGS_POST, "display_unit": "lb"})
     assert response.status_code == 302
     assert UserProfile.objects.get(user=user_a).display_unit == "lb"
     html = client_a.get(einheit_a.get_absolute_url()).content.decode()
-    assert "132,28" in html  # 60 kg
+    assert "132,5" in html and "132,28" not in html  # 60 kg at lb precision (0.5)
     assert "Gewicht (lb)" in html
     client_a.post(
         reverse("web:set_add", args=[einheit_a.pk, bank.pk]),

@@ -76,10 +76,11 @@ def test_htmx_post_returns_the_exercise_block_and_the_summary_out_of_band(
         ("gewicht", "", "Bitte ein Gewicht"),
         ("gewicht", "1e400", "Gewicht"),
         ("gewicht", "NaN", "Gewicht als Zahl"),
-        ("wiederholungen", "201", "zwischen 0 und 200"),
-        ("wiederholungen", "-1", "zwischen 0 und 200"),
+        ("wiederholungen", "201", "zwischen 1 und 200"),
+        ("wiederholungen", "-1", "zwischen 1 und 200"),
         ("wiederholungen", "8.5", "ganze Zahl"),
-        ("wiederholungen", "99999999999999999999999", "zwischen 0 und 200"),
+        ("wiederholungen", "0", "0 Wiederholungen sind kein Satz"),
+        ("wiederholungen", "99999999999999999999999", "zwischen 1 und 200"),
         ("rpe", "0,5", "RPE zwischen 1 und 10"),
         ("rpe", "11", "RPE zwischen 1 und 10"),
         ("rpe", "7,3", "halben Schritten"),
@@ -112,7 +113,7 @@ def test_rpe_is_optional_and_half_steps_are_accepted(client_a, einheit_a, bank):
 
 def test_boundaries_are_accepted(client_a, einheit_a, bank):
     assert (
-        _add(client_a, einheit_a, bank, gewicht="0", wiederholungen="0", rpe="1").status_code == 302
+        _add(client_a, einheit_a, bank, gewicht="0", wiederholungen="1", rpe="1").status_code == 302
     )
     assert (
         _add(client_a, einheit_a, bank, gewicht="1000", wiederholungen="200", rpe="10").status_code
@@ -148,9 +149,17 @@ def test_edit_with_invalid_values_keeps_the_set(client_a, satz_a):
     assert satz_a.gewicht == Decimal("60")
 
 
-def test_delete_is_post_only(client_a, satz_a):
+def test_delete_without_javascript_asks_first(client_a, satz_a):
+    """Bug: the ✕ posted at once without JavaScript. Now GET is a confirmation page."""
     url = reverse("web:set_delete", args=[satz_a.pk])
-    assert client_a.get(url).status_code == 405
+    workout_html = client_a.get(satz_a.einheit.get_absolute_url()).content.decode()
+    assert f'<a href="{url}" class="icon danger" hx-post="{url}"' in workout_html
+    assert 'hx-confirm="Diesen Satz löschen?"' in workout_html
+    page = client_a.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Diesen Satz löschen?" in html and "Bankdrücken" in html
+    assert 'name="csrfmiddlewaretoken"' in html
     assert Satz.objects.filter(pk=satz_a.pk).exists()
     response = client_a.post(url)
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""Sets: log one (htmx partial or plain post), edit one, delete one."""
+"""Sets: log one (htmx partial or plain post), edit one, delete one (confirmed)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.models import Satz, Trainingseinheit, Uebung
 from web import recommendations
 from web.forms import SatzForm, visible_exercises
+from web.lifting import is_bodyweight
 from web.units import user_unit
 from web.views.common import is_htmx, own_workout
 from web.views.workout_page import plan, plan_add, render_block, render_workout
@@ -34,7 +35,13 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
     einheit = own_workout(request, pk)
     uebung = get_object_or_404(visible_exercises(request.user), pk=uebung_id)
     unit = user_unit(request.user)
-    form = SatzForm(request.POST, unit=unit)
+    last = Satz.objects.filter(einheit=einheit, uebung=uebung).order_by("-satz_nr").first()
+    form = SatzForm(
+        request.POST,
+        unit=unit,
+        known_kg=last.gewicht if last else None,
+        bodyweight=is_bodyweight(uebung),
+    )
     if not form.is_valid():
         if is_htmx(request):
             return render_block(request, einheit, uebung, bound_form=form, status=422)
@@ -80,8 +87,9 @@ def _own_satz(request: HttpRequest, pk: int) -> Satz:
 def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     satz = _own_satz(request, pk)
     unit = user_unit(request.user)
+    bodyweight = is_bodyweight(satz.uebung)
     if request.method == "POST":
-        form = SatzForm(request.POST, unit=unit)
+        form = SatzForm(request.POST, unit=unit, known_kg=satz.gewicht, bodyweight=bodyweight)
         if form.is_valid():
             for name in ("gewicht", "wiederholungen", "rpe", "set_type"):
                 setattr(satz, name, form.cleaned_data[name])
@@ -91,7 +99,7 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Satz gespeichert."))
             return redirect(f"{satz.einheit.get_absolute_url()}#ex-{satz.uebung_id}")
     else:
-        form = SatzForm.for_satz(satz, unit)
+        form = SatzForm.for_satz(satz, unit, bodyweight=bodyweight)
     status = 400 if form.errors else 200
     return render(
         request, "web/set_edit.html", {"satz": satz, "form": form, "unit": unit}, status=status
@@ -99,9 +107,14 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks (the no-JavaScript path); POST deletes (htmx confirms in the browser first)."""
     satz = _own_satz(request, pk)
+    if request.method == "GET":
+        unit = user_unit(request.user)
+        context = {"satz": satz, "unit": unit, "bodyweight": is_bodyweight(satz.uebung)}
+        return render(request, "web/set_delete.html", context)
     einheit, uebung = satz.einheit, satz.uebung
     with transaction.atomic():
         satz.delete()

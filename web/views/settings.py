@@ -1,4 +1,4 @@
-"""The lifter's settings page."""
+"""The lifter's settings page: units, language, rest timer, plates; links to export."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.models import UserProfile
-from web.forms import DisplayUnitForm
+from web.lifting import profile_of
+from web.settings_forms import ProfileForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_settings(request: HttpRequest) -> HttpResponse:
-    profile, _created = UserProfile.objects.get_or_create(user=request.user)
-    form = DisplayUnitForm(request.POST or None, instance=profile)
+    profile = profile_of(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Einstellungen gespeichert."))

@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from core.models import Satz, Trainingseinheit, Uebung
-from web import recommendations
+from web import lifting, recommendations
 from web.forms import AddExerciseForm, SatzForm, visible_exercises
-from web.units import from_kg, plain, user_unit
+from web.plate_view import PlateView
+from web.units import user_unit
 
 PLAN_SESSION_KEY = "hg_plan"
 PLAN_KEEP_WORKOUTS = 10
@@ -25,6 +26,11 @@ class ExerciseBlock:
     saetze: list[Satz] = field(default_factory=list)
     form: SatzForm | None = None
     rec: recommendations.RecommendationView | None = None
+    # Filled by ``web.lifting.decorate``: rest timer, plate calculator, bodyweight display.
+    rest_seconds: int = 0
+    plates: PlateView | None = None
+    bodyweight: bool = False
+    plate_calc: bool = False
 
 
 def plan(request: HttpRequest, einheit_id: int) -> list[int]:
@@ -43,18 +49,10 @@ def plan_add(request: HttpRequest, einheit_id: int, uebung_ids: list[int]) -> No
     request.session[PLAN_SESSION_KEY] = plans
 
 
-def _set_form(saetze: list[Satz], unit: str) -> SatzForm:
+def _set_form(block: ExerciseBlock, unit: str) -> SatzForm:
     """The next-set form, prefilled with the last set: the usual next set is the same again."""
-    initial = {}
-    if saetze:
-        last = saetze[-1]
-        initial = {
-            "gewicht": plain(from_kg(last.gewicht, unit)),
-            "wiederholungen": last.wiederholungen,
-            "rpe": plain(last.rpe) if last.rpe is not None else "",
-            "set_type": last.set_type,
-        }
-    return SatzForm(initial=initial, unit=unit)
+    last = block.saetze[-1] if block.saetze else None
+    return SatzForm.for_satz(last, unit, bodyweight=block.bodyweight)
 
 
 def _blocks(
@@ -89,13 +87,13 @@ def _blocks(
     recs = recommendations.recommendations_for(request.user.pk, [b.uebung for b in ordered], unit)
     for block in ordered:
         block.saetze.sort(key=lambda s: s.satz_nr)
-        for satz in block.saetze:
-            satz.gewicht_display = from_kg(satz.gewicht, unit)
         block.rec = recs.get(block.uebung.pk)
+    lifting.decorate(request.user, einheit, ordered, unit)
+    for block in ordered:
         if bound is not None and block.uebung.pk == bound[0].pk:
             block.form = bound[1]
         else:
-            block.form = _set_form(block.saetze, unit)
+            block.form = _set_form(block, unit)
     return ordered
 
 

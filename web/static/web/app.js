@@ -27,7 +27,8 @@
             pointRadius: spec.labels.length > 60 ? 0 : 2,
             borderWidth: WIDTH[ds.key] || 2,
             spanGaps: true,
-            tension: 0.15
+            stepped: spec.stepped ? "before" : false,
+            tension: spec.stepped ? 0 : 0.15
           };
         })
       },
@@ -67,7 +68,11 @@
       var spec = Array.isArray(data)
         ? data.find(function (c) { return c.id === canvas.id; })
         : data;
-      if (spec) { new window.Chart(canvas, chartConfig(spec)); }
+      if (!spec) { return; }
+      // The server's SVG stays until Chart.js has a chart to show in its place.
+      var box = canvas.closest(".chart-box");
+      if (box) { box.classList.add("drawn"); }
+      new window.Chart(canvas, chartConfig(spec));
     });
   }
 
@@ -79,7 +84,10 @@
     if (!block) { return; }
     var weight = block.querySelector(".set-form input[name=gewicht]");
     var reps = block.querySelector(".set-form input[name=wiederholungen]");
-    if (weight) { weight.value = summary.getAttribute("data-fill-weight"); }
+    if (weight) {
+      weight.value = summary.getAttribute("data-fill-weight");
+      weight.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     if (reps) { reps.value = summary.getAttribute("data-fill-reps"); }
     [weight, reps].forEach(function (input) {
       if (!input) { return; }
