@@ -9,8 +9,11 @@ PORT ?= 8000
 .PHONY: venv redis run test lint format migrate worker beat flower bench backtest clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
+	@echo "==> Python-Umgebung in $(VENV) ..."
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "==> Pakete installieren (requirements/dev.txt; beim ersten Mal einige Minuten) ..."
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@echo "==> Pakete installiert."
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -21,9 +24,11 @@ redis: venv
 
 migrate: venv
 	@mkdir -p $${HOMEGYM_VAR_DIR:-var}
+	@echo "==> Datenbank migrieren ..."
 	$(BIN)/python manage.py migrate --noinput
 
 run: redis migrate
+	@echo "==> Demo-Benutzer und simulierte Historie anlegen (beim ersten Mal bis zu einer Minute) ..."
 	$(BIN)/python manage.py seed_demo
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run_all.sh
 

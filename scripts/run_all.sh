@@ -7,7 +7,10 @@ PORT="${PORT:-8000}"
 FLOWER_PORT="${FLOWER_PORT:-5555}"
 mkdir -p var/log
 if [ -z "${FLOWER_BASIC_AUTH:-}" ]; then
-  FLOWER_BASIC_AUTH="admin:$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(12))')"
+  FLOWER_BASIC_AUTH="$(BIN="$BIN" scripts/flower_password.sh)"
+  FLOWER_LOGIN="Benutzer admin, Passwort in ${HOMEGYM_VAR_DIR:-var}/flower-password"
+else
+  FLOWER_LOGIN="Zugang aus FLOWER_BASIC_AUTH"
 fi
 # Flower reads it from the environment: on the command line every `ps` would show it.
 export FLOWER_BASIC_AUTH
@@ -23,7 +26,7 @@ pids+=($!)
 echo
 echo "  HomeGym läuft:   http://$HOST:$PORT/"
 echo "  Demo-Login:      demo / demo1234"
-echo "  Flower:          http://127.0.0.1:$FLOWER_PORT/  (${FLOWER_BASIC_AUTH})"
+echo "  Flower:          http://127.0.0.1:$FLOWER_PORT/  ($FLOWER_LOGIN)"
 echo "  Logs:            var/log/{worker,beat,flower}.log"
 echo
 "$BIN/python" manage.py runserver "$HOST:$PORT"

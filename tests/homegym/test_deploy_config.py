@@ -254,3 +254,19 @@ def test_flower_refuses_requests_without_credentials(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_make_run_keeps_the_flower_password_in_a_private_file(tmp_path):
+    """Not only printed to the scrolling console: var/flower-password, mode 600, stable."""
+    env = {**os.environ, "HOMEGYM_VAR_DIR": str(tmp_path), "BIN": str(REPO_ROOT / ".venv/bin")}
+    script = REPO_ROOT / "scripts" / "flower_password.sh"
+    first = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run([str(script)], env=env, capture_output=True, text=True, check=True)
+    password_file = tmp_path / "flower-password"
+    assert first.stdout == again.stdout == f"admin:{password_file.read_text().strip()}\n"
+    assert len(password_file.read_text().strip()) >= 16
+    assert password_file.stat().st_mode & 0o777 == 0o600
+    run_all = (REPO_ROOT / "scripts" / "run_all.sh").read_text()
+    echoed = [line for line in run_all.splitlines() if line.strip().startswith("echo")]
+    assert not any("FLOWER_BASIC_AUTH" in line for line in echoed)
+    assert any("flower-password" in line for line in run_all.splitlines())
