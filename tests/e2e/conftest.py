@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "screenshots"
 DOCS_SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
@@ -75,18 +77,26 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def new_page(browser, base_url: str, viewport: dict = PHONE, **options):
+    """A page in its own browser context (phone-sized unless told), collecting JS errors in
+    ``page.js_errors``. ``options`` go to ``new_context`` (locale, java_script_enabled …)."""
+    options.setdefault("locale", "de-DE")
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, locale="de-DE", base_url=live_server.url
+        viewport=viewport, device_scale_factor=2, base_url=base_url, **options
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = new_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def login(page, username: str, password: str) -> None:

@@ -120,7 +120,7 @@ def test_delete_a_set_in_place(page, lifter):
     login(page, "anna", "pw-anna-123")
     page.goto(einheit.get_absolute_url())
     page.on("dialog", lambda dialog: dialog.accept())
-    page.click(f"#ex-{bank.pk} button.danger")
+    page.click(f"#ex-{bank.pk} a.danger")
     page.wait_for_function(
         "id => document.querySelectorAll('#ex-' + id + ' tr[id^=satz-]').length === 0",
         arg=bank.pk,

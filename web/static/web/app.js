@@ -4,7 +4,8 @@
   "use strict";
 
   var COLORS = {
-    top: "#1a5fb4", e1rm: "#26a269", actual: "#1a5fb4", model: "#e66100", baseline: "#77767b"
+    top: "#1a5fb4", e1rm: "#26a269", actual: "#1a5fb4", model: "#e66100", baseline: "#77767b",
+    bodyweight: "#1a5fb4"
   };
   var DASHED = { e1rm: [6, 4], baseline: [5, 5] };
   // Lower order is drawn on top: the coach's line over the actual one over the baseline.

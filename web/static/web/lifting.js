@@ -13,7 +13,7 @@
   var state = null;
   var tickTimer = null;
   var endTimer = null;
-  var pending = null;
+  var pending = new WeakMap();
 
   function bar() { return document.getElementById("rest-bar"); }
 
@@ -148,25 +148,29 @@
     if (event.target.matches && event.target.matches("form.set-form")) { unlockAudio(); }
   }, true);
 
+  // A set form is being sent: remember its exercise by request. The form itself is swapped
+  // out before the request ends (htmx then reports the event on its parent), so the answer
+  // is matched to the request through its XMLHttpRequest.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
-    if (!form.matches || !form.matches("form.set-form")) { pending = null; return; }
+    if (!form.matches || !form.matches("form.set-form")) { return; }
     unlockAudio();
     var block = form.closest(".exercise");
     var extras = block && block.querySelector(".lift-extras");
     var title = block && block.querySelector(".ex-title");
-    pending = {
+    pending.set(event.detail.xhr, {
       seconds: extras ? parseInt(extras.getAttribute("data-rest-seconds"), 10) : 0,
       label: title ? title.textContent.trim() : ""
-    };
+    });
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!pending || !form.matches || !form.matches("form.set-form")) { return; }
+    var xhr = event.detail.xhr;
+    var set = xhr && pending.get(xhr);
+    if (!set) { return; }
+    pending.delete(xhr);
     // 200: the set is stored (422/409 answer with the form and its errors).
-    if (event.detail.xhr && event.detail.xhr.status === 200) { start(pending.seconds, pending.label); }
-    pending = null;
+    if (xhr.status === 200) { start(set.seconds, set.label); }
   });
 
   document.addEventListener("click", function (event) {
