@@ -41,6 +41,14 @@ def visible_exercises(user):
     return Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user))
 
 
+WEIGHT_ERRORS = {
+    "invalid": _("Gewicht als Zahl eingeben, z. B. 62,5."),
+    "max_digits": _("Gewicht als Zahl mit höchstens drei Nachkommastellen eingeben."),
+    "max_decimal_places": _("Höchstens drei Nachkommastellen."),
+    "max_whole_digits": _("Das Gewicht ist zu groß."),
+}
+
+
 class SatzForm(forms.Form):
     """One set row. ``gewicht`` is in the lifter's display unit; ``cleaned_data`` holds kg."""
 
@@ -50,10 +58,7 @@ class SatzForm(forms.Form):
         decimal_places=3,
         error_messages={
             "required": _("Bitte ein Gewicht eingeben (0 für ohne Zusatzgewicht)."),
-            "invalid": _("Gewicht als Zahl eingeben, z. B. 62,5."),
-            "max_digits": _("Gewicht als Zahl mit höchstens drei Nachkommastellen eingeben."),
-            "max_decimal_places": _("Höchstens drei Nachkommastellen."),
-            "max_whole_digits": _("Das Gewicht ist zu groß."),
+            **WEIGHT_ERRORS,
         },
         widget=forms.TextInput(
             attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6, "class": "in-weight"}

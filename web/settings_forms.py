@@ -21,7 +21,7 @@ from core.models import (
     UserProfile,
 )
 from core.plates import DEFAULT_PLATES, Plate
-from web.forms import CommaDecimalField
+from web.forms import WEIGHT_ERRORS, CommaDecimalField
 from web.units import from_kg, human, human_weight, same_weight, to_kg
 
 PLATE_MAX = Decimal("100")
@@ -71,6 +71,16 @@ def format_plates(plates) -> str:
     return " ".join(f"{human(Decimal(str(w)))}×{n}" for w, n in plates)
 
 
+def seconds_field(label, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=REST_MAX_SECONDS,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
     """Units, language, rest times and the plate set; empty bar/plates mean the standard set."""
 
@@ -92,19 +102,11 @@ class ProfileForm(forms.ModelForm):
         help_text=_("Alle Scheiben, die du hast, z. B. „20×4 10×2 2,5×4“; leer: Standardsatz."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    rest_seconds_barbell = forms.IntegerField(
-        label=_("Pause nach Langhantelsätzen (Sekunden)"),
-        min_value=0,
-        max_value=REST_MAX_SECONDS,
-        help_text=_("0 schaltet den Pausen-Timer für diese Übungen aus."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    rest_seconds_barbell = seconds_field(
+        _("Pause nach Langhantelsätzen (Sekunden)"),
+        _("0 schaltet den Pausen-Timer für diese Übungen aus."),
     )
-    rest_seconds_other = forms.IntegerField(
-        label=_("Pause nach anderen Sätzen (Sekunden)"),
-        min_value=0,
-        max_value=REST_MAX_SECONDS,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
-    )
+    rest_seconds_other = seconds_field(_("Pause nach anderen Sätzen (Sekunden)"))
 
     class Meta:
         model = UserProfile
@@ -117,16 +119,6 @@ class ProfileForm(forms.ModelForm):
             "bar_weight",
         ]
         widgets = {"display_unit": forms.RadioSelect, "plate_unit": forms.RadioSelect}
-
-    field_order = [
-        "display_unit",
-        "language",
-        "rest_seconds_barbell",
-        "rest_seconds_other",
-        "plate_unit",
-        "bar_weight",
-        "plates_text",
-    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,12 +209,9 @@ class PlateQueryForm(forms.Form):
         max_value=Decimal("2205"),
         error_messages={
             "required": _("Bitte ein Gewicht eingeben."),
-            "invalid": _("Gewicht als Zahl eingeben, z. B. 62,5."),
             "min_value": _("Das Gewicht darf nicht negativ sein."),
             "max_value": _("Das Gewicht ist zu groß."),
-            "max_digits": _("Gewicht als Zahl mit höchstens drei Nachkommastellen eingeben."),
-            "max_decimal_places": _("Höchstens drei Nachkommastellen."),
-            "max_whole_digits": _("Das Gewicht ist zu groß."),
+            **WEIGHT_ERRORS,
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
     )

@@ -160,6 +160,8 @@ def test_delete_without_javascript_asks_first(client_a, satz_a):
     html = page.content.decode()
     assert "Diesen Satz löschen?" in html and "Bankdrücken" in html
     assert 'name="csrfmiddlewaretoken"' in html
+    back = f'href="{satz_a.einheit.get_absolute_url()}#ex-{satz_a.uebung_id}"'
+    assert f'<a class="btn" {back}>Abbrechen</a>' in html
     assert Satz.objects.filter(pk=satz_a.pk).exists()
     response = client_a.post(url)
     assert response.status_code == 302

@@ -113,7 +113,12 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
     satz = _own_satz(request, pk)
     if request.method == "GET":
         unit = user_unit(request.user)
-        context = {"satz": satz, "unit": unit, "bodyweight": is_bodyweight(satz.uebung)}
+        context = {
+            "satz": satz,
+            "unit": unit,
+            "bodyweight": is_bodyweight(satz.uebung),
+            "cancel_url": f"{satz.einheit.get_absolute_url()}#ex-{satz.uebung_id}",
+        }
         return render(request, "web/set_delete.html", context)
     einheit, uebung = satz.einheit, satz.uebung
     with transaction.atomic():
