@@ -280,7 +280,8 @@ def test_exports_stream_only_the_requesters_sets(client_a, client, user_a, user_
     )
     response = client_a.get(reverse("web:export_strong"))
     assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="homegym-strong')
+    stamp = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="homegym-strong-{stamp}.csv"'
     text = b"".join(response.streaming_content).decode()
     assert "Push A" in text and "Bernds" not in text and ",33.0," not in text
     response = client_a.get(reverse("web:export_json"))
