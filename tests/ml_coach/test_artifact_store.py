@@ -2,15 +2,15 @@ import pickle
 
 import pytest
 
-from ml_coach import storage
-from ml_coach.storage import ArtifactError, load_artifact, load_cached, save_artifact
+from ml_coach import artifact_store
+from ml_coach.artifact_store import ArtifactError, load_artifact, load_cached, save_artifact
 
 
 def test_roundtrip_writes_atomically_and_records_the_hash(model_root):
     path, sha = save_artifact({"w": [1, 2, 3]}, "user_1/uebung_2")
     full = model_root / path
     assert full.is_file() and path.startswith("user_1/uebung_2/")
-    assert storage.sha256_bytes(full.read_bytes()) == sha
+    assert artifact_store.sha256_bytes(full.read_bytes()) == sha
     assert not [p for p in full.parent.iterdir() if p.name.startswith(".tmp-")]
     assert load_artifact(path, sha) == {"w": [1, 2, 3]}
 
@@ -31,7 +31,7 @@ def test_tampered_or_truncated_artifact_is_refused_before_unpickling(
     else:
         full.unlink()
     unpickled = []
-    monkeypatch.setattr(storage.pickle, "loads", lambda b: unpickled.append(b))
+    monkeypatch.setattr(artifact_store.pickle, "loads", lambda b: unpickled.append(b))
     with pytest.raises(ArtifactError):
         load_artifact(path, sha)
     with pytest.raises(ArtifactError):
@@ -65,5 +65,5 @@ def test_lru_is_keyed_by_path_and_hash_and_bounded(model_root, settings):
     assert load_cached(*saved[0]) is first  # second read served from memory
     for p, s in saved[1:]:
         load_cached(p, s)
-    assert len(storage.model_cache) == 2
+    assert len(artifact_store.model_cache) == 2
     assert load_cached(*saved[0]) is not first  # evicted, reloaded (and re-verified)
