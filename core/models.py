@@ -425,4 +425,5 @@ class MLPopulationModel(TrainedArtifact):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Populationsmodell')} #{self.pk} · {self.status}"
+        label = _("Populationsmodell")  # outside the f-string: makemessages finds it there
+        return f"{label} #{self.pk} · {self.status}"
