@@ -244,3 +244,29 @@ def test_without_javascript_delete_asks_and_charts_are_drawn(browser, live_serve
         assert not Satz.objects.filter(pk=satz.pk).exists()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_settings_page_in_english_from_the_browser(browser, live_server, lifter, viewport):
+    page = new_page(browser, live_server.url, VIEWPORTS[viewport], locale="en-US")
+    try:
+        login(page, "anna", "pw-anna-123")
+        page.goto("/einstellungen/")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("h1").inner_text() == "Settings"
+        assert page.locator(".nav-main").inner_text() == "Start workout"
+        assert page.locator("#rest").inner_text() == "Rest timer"
+        page.fill("#id_bar_weight", "15.5")
+        page.click("main button[type=submit]")
+        page.wait_for_selector("text=Settings saved.")
+        assert page.locator("#id_bar_weight").input_value() == "15.5"
+        # The lifter's choice wins over the browser: German from now on.
+        page.select_option("#id_language", "de")
+        page.click("main button[type=submit]")
+        page.wait_for_selector("text=Einstellungen gespeichert.")
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.locator("#id_bar_weight").input_value() == "15,5"
+        no_horizontal_scroll(page)
+        assert page.js_errors == []
+    finally:
+        page.context.close()

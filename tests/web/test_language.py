@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -36,3 +38,29 @@ def test_language_from_browser_and_setting(client_a, user_a, header, chosen, exp
 def test_the_login_page_follows_the_browser(client):
     assert lang(client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")) == "en"
     assert lang(client.get(reverse("login"))) == "de"
+
+
+PAGES_WITHOUT_USER_DATA = [
+    "/",
+    "/einstellungen/",
+    "/koerpergewicht/",
+    "/scheiben/?gewicht=100",
+    "/import/",
+    "/ml/dashboard/",
+    "/training/neu/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES_WITHOUT_USER_DATA)
+def test_english_pages_have_no_german_left(client_a, url):
+    html = client_a.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert not re.findall(r"\S*[äöüÄÖÜß]\S*", text)
+    for german in ("Einstellungen", "Training starten", "Speichern", "Gewicht"):
+        assert german not in text, german
+
+
+def test_english_settings_page(client_a):
+    html = client_a.get(reverse("web:settings"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for english in ("<h1>Settings</h1>", "Rest timer", "Bar and plates", "Export"):
+        assert english in html
