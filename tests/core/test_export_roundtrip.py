@@ -257,3 +257,9 @@ def test_bad_json_file_is_a_command_error(user_b, tmp_path):
     path.write_text('{"format": "homegym", "version": 2}', encoding="utf-8")
     with pytest.raises(CommandError, match="Version 2 wird nicht unterstützt"):
         call_command("import_workouts", str(path), user=user_b.username)
+
+
+def test_exports_of_an_empty_log_are_valid(user_b):
+    assert strong_text(user_b) == ",".join(HEADER) + "\n"
+    data = json.loads(json_text(user_b))
+    assert (data["workouts"], data["body_weights"], data["exercises"]) == ([], [], [])
