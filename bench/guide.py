@@ -125,7 +125,7 @@ def compare_file(
                 past, step, sessions[i].start, **coach.predict_kwargs(population)
             )
             result.ours_err.append(abs(predicted - actual))
-            result.base_err.append(abs(baseline_weight(past, step) - actual))
+            result.base_err.append(abs(baseline_weight(past) - actual))
             if with_guide:
                 result.guide_err.append(abs(float(guide_pred[k]) - actual))
         if forest is not None and ours.uses_model and len(result.samples) < 20:

@@ -43,7 +43,7 @@ def train_serving_models(ctx: Context) -> list[Served]:
     """Replay the largest lifters and train every exercise with enough sets."""
     from core.models import MLPredictionModel, ModelStatus
     from ml_coach.artifact_store import model_root
-    from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_data, train_and_store
+    from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_enough_data, train_and_store
 
     served: list[Served] = []
     lifters = data.lifters_with(1)[: ctx.sizes.serve_lifters]
@@ -51,9 +51,9 @@ def train_serving_models(ctx: Context) -> list[Served]:
         for k, lf in enumerate(lifters):
             user = data.replay(f"bench_serve_{k:02d}", lf.name)
             MLPredictionModel.objects.filter(user=user).delete()
-            for uebung in exercises_with_data(user, 10):
+            for uebung_id in exercises_with_enough_data(user.pk, 10):
                 try:
-                    row = train_and_store(user.pk, uebung.pk)
+                    row = train_and_store(user.pk, uebung_id)
                 except NotEnoughDataError:
                     continue
                 if row.status != ModelStatus.ACTIVE:
@@ -62,7 +62,7 @@ def train_serving_models(ctx: Context) -> list[Served]:
                 served.append(
                     Served(
                         user.pk,
-                        uebung.pk,
+                        uebung_id,
                         row.artifact_path,
                         row.artifact_sha256,
                         size,

@@ -35,9 +35,9 @@ def _cache_breaker_closed():
     """A test that breaks Redis on purpose must not leave the next test without a cache."""
     from homegym import redis_breaker
 
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
     yield
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
 
 
 @pytest.fixture

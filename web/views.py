@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from core.models import (
     Uebung,
     UserProfile,
 )
+from ml_coach import prediction_cache
 from web import recommendations
 from web.dashboard import build_dashboard, lifters_with_models
 from web.forms import (
@@ -39,15 +40,14 @@ from web.forms import (
     ImportForm,
     SatzForm,
     WorkoutStartForm,
-    visible_exercises,
 )
 from web.history import exercise_history_data
 from web.importing import run_import
-from web.units import from_kg, plain, user_unit
-from workers.dispatch import queue_job
+from web.units import from_kg, user_unit
+from workers.dispatch import BrokerUnavailable, queue_job
 from workers.tasks import retrain_model
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 PLAN_SESSION_KEY = "hg_plan"
 PLAN_KEEP_WORKOUTS = 10
@@ -125,20 +125,6 @@ def _plan_add(request: HttpRequest, einheit_id: int, uebung_ids: list[int]) -> N
     request.session[PLAN_SESSION_KEY] = plans
 
 
-def _set_form(saetze: list[Satz], unit: str) -> SatzForm:
-    """The next-set form, prefilled with the last set: the usual next set is the same again."""
-    initial = {}
-    if saetze:
-        last = saetze[-1]
-        initial = {
-            "gewicht": plain(from_kg(last.gewicht, unit)),
-            "wiederholungen": last.wiederholungen,
-            "rpe": plain(last.rpe) if last.rpe is not None else "",
-            "set_type": last.set_type,
-        }
-    return SatzForm(initial=initial, unit=unit)
-
-
 def _blocks(
     request: HttpRequest,
     einheit: Trainingseinheit,
@@ -164,7 +150,7 @@ def _blocks(
     if only is not None and missing:
         blocks[only.pk] = ExerciseBlock(uebung=only)
     elif missing:
-        for uebung in visible_exercises(request.user).filter(pk__in=missing):
+        for uebung in Uebung.objects.visible_to(request.user).filter(pk__in=missing):
             blocks[uebung.pk] = ExerciseBlock(uebung=uebung)
     order = {pk: i for i, pk in enumerate(plan)}
     ordered = sorted(blocks.values(), key=lambda b: order.get(b.uebung.pk, len(order)))
@@ -177,7 +163,8 @@ def _blocks(
         if bound is not None and block.uebung.pk == bound[0].pk:
             block.form = bound[1]
         else:
-            block.form = _set_form(block.saetze, unit)
+            # Prefilled with the last set: the usual next set is the same again.
+            block.form = SatzForm.for_satz(block.saetze[-1] if block.saetze else None, unit)
     return ordered
 
 
@@ -218,7 +205,7 @@ def _exercise_choices(user, exclude: set[int]) -> list[Uebung]:
     """Exercises to add: catalogue and own ones not yet in this workout (one query)."""
     return [
         u
-        for u in visible_exercises(user).only("id", "name").order_by("name")
+        for u in Uebung.objects.visible_to(user).only("id", "name").order_by("name")
         if u.pk not in exclude
     ]
 
@@ -249,20 +236,15 @@ def _render_block(
     return render(request, "web/_exercise_block.html", context, status=status)
 
 
-def _next_satz_nr(einheit: Trainingseinheit, uebung: Uebung) -> int:
-    current = Satz.objects.filter(einheit=einheit, uebung=uebung).aggregate(m=Max("satz_nr"))
-    return (current["m"] or 0) + 1
-
-
 def _after_set_change(user_id: int, uebung_id: int) -> None:
-    transaction.on_commit(lambda: recommendations.invalidate(user_id, uebung_id))
+    transaction.on_commit(lambda: prediction_cache.invalidate(user_id, uebung_id))
 
 
 @login_required
 @require_POST
 def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
     einheit = _own_workout(request, pk)
-    uebung = get_object_or_404(visible_exercises(request.user), pk=uebung_id)
+    uebung = get_object_or_404(Uebung.objects.visible_to(request.user), pk=uebung_id)
     unit = user_unit(request.user)
     form = SatzForm(request.POST, unit=unit)
     if not form.is_valid():
@@ -273,10 +255,9 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                Satz.objects.create(
+                Satz.objects.create(  # numbered as the next set of this exercise
                     einheit=einheit,
                     uebung=uebung,
-                    satz_nr=_next_satz_nr(einheit, uebung),
                     gewicht=data["gewicht"],
                     wiederholungen=data["wiederholungen"],
                     rpe=data["rpe"],
@@ -312,7 +293,7 @@ def exercise_add(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 uebung.save()
         except IntegrityError:
-            uebung = visible_exercises(request.user).get(name=uebung.name)
+            uebung = Uebung.objects.visible_to(request.user).get(name=uebung.name)
     _plan_add(request, einheit.pk, [uebung.pk])
     return redirect(f"{einheit.get_absolute_url()}#ex-{uebung.pk}")
 
@@ -366,7 +347,7 @@ def set_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def exercise_history(request: HttpRequest, pk: int) -> HttpResponse:
-    uebung = get_object_or_404(visible_exercises(request.user), pk=pk)
+    uebung = get_object_or_404(Uebung.objects.visible_to(request.user), pk=pk)
     unit = user_unit(request.user)
     data = exercise_history_data(request.user, uebung, unit)
     return render(request, "web/exercise_history.html", {"uebung": uebung, "unit": unit, **data})
@@ -409,7 +390,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        log.exception("healthz: database unavailable")
+        logger.exception("healthz: database unavailable")
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
@@ -467,9 +448,8 @@ def ml_retrain(request: HttpRequest, pk: int) -> HttpResponse:
             model.uebung_id,
             force=True,
         )
-    except Exception:
-        # Broker down or workers missing: say so; nothing was lost, the sets are stored.
-        log.exception("could not queue retraining of model %s", model.pk)
+    except BrokerUnavailable:  # logged where it happened (workers.dispatch)
+        # Nothing was lost, the sets are stored: say so.
         messages.error(
             request,
             _("Neu-Training konnte nicht eingereiht werden (Warteschlange nicht erreichbar)."),

@@ -19,7 +19,8 @@ from django.utils import timezone
 from core.models import Satz, Trainingseinheit, Uebung
 from homegym.celery import app as celery_app
 from tests.waiting import wait_for
-from workers import dispatch
+from tests.workers import trainers
+from workers import dispatch, training
 from workers.signals import forget_queued
 
 STARTED: list[tuple[str, tuple]] = []
@@ -56,16 +57,16 @@ def celery_session_worker(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def worker_env(settings, tmp_path, celery_session_worker):
+def worker_env(settings, tmp_path, monkeypatch, celery_session_worker):
     """Short debounce, private model folder, test trainer, clean cache and task log."""
     settings.ML_RETRAIN_DEBOUNCE_SECONDS = 1
     settings.ML_MODEL_ROOT = tmp_path / "models"
-    settings.ML_TRAIN_CALLABLE = "tests.workers.trainers.train"
+    monkeypatch.setattr(training, "train_and_store", trainers.train)
     cache.clear()
     STARTED.clear()
     FINISHED.clear()
     forget_queued()
-    dispatch.reset()
+    dispatch.broker_breaker.reset()
     yield celery_session_worker
     cache.clear()
     forget_queued()

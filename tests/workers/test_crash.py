@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.db import connection
 
 from core.models import MLPredictionModel, ModelStatus, Satz
+from ml_coach import artifact_store
 from tests.workers import trainers
 from tests.workers.conftest import wait_for
 from tests.workers.test_pipeline import log_sets_unsaved
-from workers import training
 from workers.tasks import retrain_model
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -88,5 +88,5 @@ def test_sigkill_mid_training_is_redelivered_and_completes(worker_process, user_
     failed = MLPredictionModel.objects.get(status=ModelStatus.FAILED)
     assert "abgebrochen" in failed.error_text
     assert model.samples_at_training == 12
-    files = sorted(p for p in training.model_root().rglob("*") if p.is_file())
-    assert files == [training.artifact_file(model.artifact_path)]
+    files = sorted(p for p in artifact_store.model_root().rglob("*") if p.is_file())
+    assert files == [artifact_store.artifact_file(model.artifact_path)]

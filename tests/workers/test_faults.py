@@ -157,7 +157,7 @@ def test_redis_outage_saves_sets_serves_pages_and_recovers_without_a_storm(
         assert train.status_code == 503 and "detail" in train.json()
     finally:
         stack.redis.start()
-    assert "nicht eingeplant" in stack.web_process.log()  # the misses are logged
+    assert "not queued" in stack.web_process.log()  # the misses are logged
 
     # Redis back (empty: queued messages are gone). The next save after the breaker closes
     # queues one retrain that covers every set logged meanwhile.

@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from core.models import MLPredictionModel, ModelStatus, Satz
+from ml_coach import artifact_store
+from ml_coach.ml_trainer import exercises_with_enough_data
 from ml_coach.prediction_cache import cache_key, cached_recommendation
 from ml_coach.prediction_service import model_version
 from tests.workers import trainers
@@ -34,7 +36,7 @@ def test_tenth_set_produces_active_model(worker_env, user_a, bankdruecken):
     wait_finished("workers.tasks.retrain_model", 2)
     model = _active(user_a, bankdruecken).get()
     assert model.samples_at_training == 10
-    assert training.artifact_file(model.artifact_path).is_file()
+    assert artifact_store.artifact_file(model.artifact_path).is_file()
     assert started("workers.tasks.retrain_model") == [(user_a.id, bankdruecken.id)] * 2
     assert not MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists()
 
@@ -102,8 +104,8 @@ def test_two_retrains_at_once_one_artifact(worker_env, user_a, bankdruecken):
     assert cache.get(trainers.CALLS_KEY) == 1  # the second run found the model up to date
     rows = list(MLPredictionModel.objects.filter(user=user_a, uebung=bankdruecken))
     assert [r.status for r in rows] == [ModelStatus.ACTIVE]
-    files = [p for p in training.model_root().rglob("*") if p.is_file()]
-    assert files == [training.artifact_file(model.artifact_path)]
+    files = [p for p in artifact_store.model_root().rglob("*") if p.is_file()]
+    assert files == [artifact_store.artifact_file(model.artifact_path)]
 
 
 def log_sets_unsaved(user, uebung, n):
@@ -144,7 +146,7 @@ def test_import_queues_one_retrain_per_exercise_not_per_set(
     imported = sorted(
         set(Satz.objects.filter(einheit__user=user_a).values_list("uebung_id", flat=True))
     )
-    due = training.exercises_with_enough_data(user_a.id)
+    due = exercises_with_enough_data(user_a.id)
     assert due, "the log should have exercises with enough sets"
     wait_finished("workers.tasks.retrain_model", len(imported), timeout=60)
     time.sleep(0.3)  # room for a surplus run, if one had been queued

@@ -12,8 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.models import Uebung
+from core.models import MLPredictionModel, Uebung
+from ml_coach.ml_trainer import exercises_with_enough_data
 from workers import training
+from workers.dispatch import BrokerUnavailable, send
+from workers.tasks import retrain_model
 
 PROGRESS_FROM = 20  # pairs; below that every model gets its own line only
 
@@ -53,7 +56,7 @@ class Command(BaseCommand):
         pairs = [
             (user_id, uebung_id)
             for user_id in user_ids
-            for uebung_id in training.exercises_with_enough_data(user_id, min_samples)
+            for uebung_id in exercises_with_enough_data(user_id, min_samples)
             if exercise is None or uebung_id == exercise
         ]
         if not pairs:
@@ -76,9 +79,6 @@ class Command(BaseCommand):
         return [user.pk]
 
     def _enqueue(self, pairs: list[tuple[int, int]], min_samples: int) -> None:
-        from workers.dispatch import BrokerUnavailable, send
-        from workers.tasks import retrain_model
-
         try:
             for user_id, uebung_id in pairs:
                 result = send(
@@ -127,8 +127,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(pairs)} Modelle in {time.monotonic() - started:.1f} s ({summary})")
 
     def _describe(self, label: str, result: dict) -> str:
-        from core.models import MLPredictionModel
-
         if result["status"] == training.BUSY:
             return f"  … {label}: läuft bereits in einem Worker"
         model = MLPredictionModel.objects.filter(pk=result.get("model_id")).first()
