@@ -141,7 +141,7 @@ def train_and_store(
         )
         return activate(row)
     except Exception as exc:
-        logger.exception("training failed for user %s exercise %s", user_id, uebung_id)
+        logger.exception("training failed for user=%s uebung=%s", user_id, uebung_id)
         return MLPredictionModel.objects.create(
             user_id=user_id,
             uebung_id=uebung_id,

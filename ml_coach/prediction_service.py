@@ -187,7 +187,7 @@ class MLPredictor:
                 sessions, n_working, step, at, model, population, self.min_samples
             )
         except Exception:
-            logger.exception("model for exercise %s failed to predict; baseline", uebung_id)
+            logger.exception("model for uebung=%s failed to predict; baseline", uebung_id)
             weight, source = decide(sessions, n_working, step, at, None, None, self.min_samples)
         return weight, source, version if source == "model" else ""
 

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             help="Mindestanzahl Sätze pro Übung (Standard: ML_MIN_SAMPLES).",
         )
         parser.add_argument("--user", metavar="NAME", help="Nur diesen Benutzer (Benutzername).")
-        parser.add_argument("--exercise", type=int, metavar="ID", help="Nur diese Übung (ID).")
+        parser.add_argument(
+            "--exercise", dest="uebung_id", type=int, metavar="ID", help="Nur diese Übung (ID)."
+        )
         parser.add_argument(
             "--async",
             action="store_true",
@@ -50,14 +52,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Minimale Samples: {min_samples}")
 
         user_ids = self._user_ids(options["user"], min_samples)
-        exercise = options["exercise"]
-        if exercise is not None and not Uebung.objects.filter(pk=exercise).exists():
-            raise CommandError(f"Übung mit ID {exercise} nicht gefunden.")
+        only = options["uebung_id"]
+        if only is not None and not Uebung.objects.filter(pk=only).exists():
+            raise CommandError(f"Übung mit ID {only} nicht gefunden.")
         pairs = [
             (user_id, uebung_id)
             for user_id in user_ids
             for uebung_id in exercises_with_enough_data(user_id, min_samples)
-            if exercise is None or uebung_id == exercise
+            if only is None or uebung_id == only
         ]
         if not pairs:
             self.stdout.write(self.style.WARNING("Keine Übungen mit genug Daten gefunden"))
