@@ -48,8 +48,9 @@ def test_the_guide_has_the_six_snippets():
     snippets = guide_snippets()
     assert len(snippets) == 6
     assert "MLTrainer.train_all_user_models(user=user, min_samples=10)" in snippets[2]
-    assert "Satz.objects.create(einheit=einheit, uebung=uebung, gewicht=" in snippets[1]
+    assert "Satz.objects.create(" in snippets[1] and "rpe=7 + random.random() * 2" in snippets[1]
     assert "satz_nr" not in snippets[1]
+    assert "predict_next_weight(uebung_id=uebung.id, last_weight=100" in snippets[3]
 
 
 def test_the_guide_snippets_run_verbatim_in_the_shell(model_root):
