@@ -15,11 +15,6 @@ def einheit(user_a):
     return Trainingseinheit.objects.create(user=user_a, datum=timezone.now(), name="Push")
 
 
-@pytest.fixture
-def bank():
-    return Uebung.objects.create(name="Bankdrücken")
-
-
 def test_every_user_gets_a_kg_profile(user_a):
     assert UserProfile.objects.get(user=user_a).display_unit == "kg"
 

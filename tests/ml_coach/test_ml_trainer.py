@@ -11,7 +11,7 @@ from ml_coach.ml_trainer import (
     exercises_with_enough_data,
     train_and_store,
 )
-from tests.ml_coach.conftest import linear_progression, log_history
+from tests.factories import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,12 @@ pytest-celery's own ``celery_worker`` needs Docker; this uses the classic embedd
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
-from django.utils import timezone
 
-from core.models import Satz, Trainingseinheit, Uebung
 from homegym.celery import app as celery_app
 from tests.waiting import wait_for
 from tests.workers import trainers
@@ -89,31 +84,3 @@ def wait_finished(name: str, n: int = 1, timeout: float = 20.0) -> list[object]:
     """
     wait_for(lambda: len(finished(name)) >= n, timeout=timeout)
     return finished(name)
-
-
-def log_sets(user, uebung: Uebung, n: int, per_session: int = 3, start_kg: float = 60.0):
-    """Save ``n`` sets one by one (the signal path), ``per_session`` per workout."""
-    base = timezone.now() - timedelta(days=2 * (n // per_session + 2))
-    saved = []
-    einheit = None
-    for i in range(n):
-        if i % per_session == 0:
-            einheit = Trainingseinheit.objects.create(
-                user=user, datum=base + timedelta(days=2 * (i // per_session))
-            )
-        weight = Decimal(str(start_kg + 2.5 * (i // per_session)))
-        saved.append(
-            Satz.objects.create(
-                einheit=einheit,
-                uebung=uebung,
-                satz_nr=i % per_session + 1,
-                gewicht=weight,
-                wiederholungen=8,
-            )
-        )
-    return saved
-
-
-@pytest.fixture
-def bankdruecken(db):
-    return Uebung.objects.create(name="Bankdrücken", equipment="barbell", muscle_group="chest")
