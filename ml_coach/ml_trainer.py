@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from core.models import (
@@ -75,17 +75,28 @@ def activate(row: TrainedRow) -> TrainedRow:
     return row
 
 
-def exercises_with_enough_data(user_id: int, min_samples: int | None = None) -> list[int]:
-    """Ids of this user's exercises with at least ``min_samples`` working sets, ascending."""
+def _pairs_with_enough_data(min_samples: int | None, **filters) -> QuerySet:
+    """(user, exercise) pairs with at least ``min_samples`` (default ``ML_MIN_SAMPLES``)
+    working sets: the one rule for "enough data to train"."""
     minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
-    return list(
-        Satz.objects.filter(WORKING_SETS, einheit__user_id=user_id)
-        .values("uebung_id")
+    return (
+        Satz.objects.filter(WORKING_SETS, **filters)
+        .values("einheit__user_id", "uebung_id")
         .annotate(n=Count("id"))
         .filter(n__gte=minimum)
-        .order_by("uebung_id")
-        .values_list("uebung_id", flat=True)
     )
+
+
+def exercises_with_enough_data(user_id: int, min_samples: int | None = None) -> list[int]:
+    """Ids of this user's exercises with enough data to train, ascending."""
+    pairs = _pairs_with_enough_data(min_samples, einheit__user_id=user_id)
+    return list(pairs.order_by("uebung_id").values_list("uebung_id", flat=True))
+
+
+def users_with_enough_data(min_samples: int | None = None) -> list[int]:
+    """Ids of the users with at least one exercise with enough data: the nightly fan-out."""
+    pairs = _pairs_with_enough_data(min_samples)
+    return sorted(set(pairs.values_list("einheit__user_id", flat=True)))
 
 
 def train_and_store(
@@ -278,4 +289,5 @@ __all__ = [
     "exercises_with_enough_data",
     "train_and_store",
     "train_population_model",
+    "users_with_enough_data",
 ]

@@ -23,7 +23,11 @@ from django.utils import timezone
 
 from core.models import MLPopulationModel, MLPredictionModel, ModelStatus
 from ml_coach import artifact_store
-from ml_coach.ml_trainer import exercises_with_enough_data, train_population_model
+from ml_coach.ml_trainer import (
+    exercises_with_enough_data,
+    train_population_model,
+    users_with_enough_data,
+)
 from workers import training
 from workers.models import TrainingJob
 
@@ -155,7 +159,7 @@ def nightly_signature(user_ids: list[int], force: bool = True, chunk_size: int |
 @shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
 def nightly_full_retrain() -> dict:
     """Beat, 03:30 Europe/Berlin: retrain everything, catching up on any missed retrain."""
-    user_ids = training.users_with_enough_data()
+    user_ids = users_with_enough_data()
     nightly_signature(user_ids).apply_async()
     logger.info("nightly_full_retrain: %d users queued", len(user_ids))
     return {"users": len(user_ids)}

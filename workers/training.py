@@ -60,20 +60,6 @@ def is_due(n: int, working: int, current: MLPredictionModel | None, minimum: int
     return abs(n - current.samples_at_training) >= settings.ML_RETRAIN_MIN_NEW_SETS
 
 
-def users_with_enough_data(min_samples: int | None = None) -> list[int]:
-    """User ids having at least one exercise with enough sets: the nightly job's fan-out."""
-    minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
-    return sorted(
-        set(
-            Satz.objects.filter(WORKING_SETS)
-            .values("einheit__user_id", "uebung_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=minimum)
-            .values_list("einheit__user_id", flat=True)
-        )
-    )
-
-
 # --- per-model lock --------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from ml_coach.ml_trainer import (
     activate,
     exercises_with_enough_data,
     train_and_store,
+    users_with_enough_data,
 )
 from tests.factories import linear_progression, log_history
 
@@ -160,10 +161,12 @@ def test_activate_swaps_the_active_row_of_either_kind(user_a, bank):
     assert MLPopulationModel.objects.filter(status=ModelStatus.ACTIVE).get() == second
 
 
-def test_exercises_with_enough_data_counts_working_sets_of_that_user_only(user_a, user_b, bank):
+def test_enough_data_counts_working_sets_per_user_and_exercise(user_a, user_b, bank):
     kniebeuge = Uebung.objects.create(name="Kniebeuge")
     log_history(user_a, bank, [60, 60, 62.5], sets=3, warmup=True)  # 9 working + 3 warm-ups
     log_history(user_a, kniebeuge, [100] * 4, sets=3)  # 12
     log_history(user_b, bank, [60] * 5, sets=3)  # 15, but another lifter's
     assert exercises_with_enough_data(user_a.pk, 10) == [kniebeuge.pk]
     assert exercises_with_enough_data(user_a.pk, 9) == sorted([bank.pk, kniebeuge.pk])
+    assert users_with_enough_data(10) == sorted([user_a.pk, user_b.pk])
+    assert users_with_enough_data(13) == [user_b.pk]

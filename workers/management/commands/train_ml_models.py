@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.models import MLPredictionModel, Uebung
-from ml_coach.ml_trainer import exercises_with_enough_data
+from ml_coach.ml_trainer import exercises_with_enough_data, users_with_enough_data
 from workers import training
 from workers.dispatch import BrokerUnavailable, send
 from workers.tasks import retrain_model
@@ -74,7 +74,7 @@ class Command(BaseCommand):
 
     def _user_ids(self, username: str | None, min_samples: int) -> list[int]:
         if username is None:
-            return training.users_with_enough_data(min_samples)
+            return users_with_enough_data(min_samples)
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Benutzer '{username}' nicht gefunden.")
