@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,11 +33,6 @@ class CommaDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)
-
-
-def visible_exercises(user):
-    """The catalogue plus the lifter's own exercises; other lifters' exercises stay hidden."""
-    return Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user))
 
 
 WEIGHT_ERRORS = {
@@ -189,7 +183,7 @@ class WorkoutStartForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["uebungen"].queryset = visible_exercises(user)
+        self.fields["uebungen"].queryset = Uebung.objects.visible_to(user)
         if not self.is_bound:
             self.initial.setdefault("datum", timezone.localtime().replace(second=0, microsecond=0))
 
@@ -221,7 +215,7 @@ class AddExerciseForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["uebung"].queryset = visible_exercises(user)
+        self.fields["uebung"].queryset = Uebung.objects.visible_to(user)
 
     def clean(self):
         data = super().clean()
@@ -231,7 +225,7 @@ class AddExerciseForm(forms.Form):
                 _("Eine Übung wählen oder einen Namen eingeben."), code="required"
             )
         if name and not data.get("uebung"):
-            existing = visible_exercises(self.user).filter(name__iexact=name).first()
+            existing = Uebung.objects.visible_to(self.user).filter(name__iexact=name).first()
             data["uebung"] = existing or Uebung(owner=self.user, name=name)
         return data
 

@@ -13,7 +13,7 @@ from core.importers import ImportFormatError, parse_log
 from core.importers.summary import summary_lines
 from core.importers.writer import import_log
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +35,6 @@ def run_import(user, data: dict) -> ImportOutcome:
         line = getattr(exc, "line", None) or None
         return ImportOutcome(ok=False, errors=[(line, getattr(exc, "message", str(exc)))])
     except (ValueError, UnicodeError) as exc:
-        log.warning("import of %s failed: %s", upload.name, exc)
+        logger.warning("import of %s failed: %s", upload.name, exc)
         return ImportOutcome(ok=False, errors=[(getattr(exc, "line", None), str(exc))])
     return ImportOutcome(ok=True, lines=summary_lines(result), format=parsed.format)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.models import LB_IN_KG, DisplayUnit, UserProfile
+from core.models import DisplayUnit, UserProfile
 from core.plates import DEFAULT_BAR, DEFAULT_PLATES, Plate, PlateLoad, plates_per_side
+from core.units import LB_IN_KG
 from web.units import human
 
 ONE_DECIMAL = Decimal("0.1")

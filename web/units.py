@@ -13,8 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import get_format
 
-from core.models import LB_IN_KG, DisplayUnit, UserProfile
+from core.models import DisplayUnit, UserProfile
 from core.plates import round_to_step
+from core.units import LB_IN_KG
 
 KG_PLACES = Decimal("0.001")  # Satz.gewicht has three decimal places
 DISPLAY_PLACES = Decimal("0.01")

@@ -61,7 +61,7 @@ def import_log(user, parsed: ParsedLog) -> ImportResult:
         return result
     with transaction.atomic():
         einheiten = _workouts(user, parsed.sets, result)
-        uebungen = _exercises(user, parsed.sets, result)
+        uebungen = _exercises(user, parsed.sets)
         _sets(user, parsed.sets, einheiten, uebungen, result)
         if result.sets_created:
             payload = {"user_id": user.pk, "uebung_ids": list(result.uebung_ids)}
@@ -103,17 +103,17 @@ def _workout_ids(user, window: tuple[datetime, datetime]) -> dict[datetime, int]
     return {datum.astimezone(UTC): pk for datum, pk in rows.values_list("datum", "pk")}
 
 
-def _exercises(user, sets: list[ParsedSet], result: ImportResult) -> dict[str, int]:
+def _exercises(user, sets: list[ParsedSet]) -> dict[str, int]:
     """Exercise name → Uebung id: the user's own, else the catalogue's, else a new one."""
     weights: dict[str, list[float]] = defaultdict(list)
     for parsed_set in sets:
         name = parsed_set.exercise[:NAME_MAX]
         weights[name].extend([parsed_set.weight_kg] if parsed_set.weight_kg else [])
     names = list(weights)
-    found = dict(
-        Uebung.objects.filter(owner__isnull=True, name__in=names).values_list("name", "pk")
-    )
-    found.update(Uebung.objects.filter(owner=user, name__in=names).values_list("name", "pk"))
+    visible = Uebung.objects.visible_to(user).filter(name__in=names)
+    # The catalogue's first, the user's own after them: an own exercise wins a shared name.
+    rows = sorted(visible.values_list("owner_id", "name", "pk"), key=lambda r: r[0] is not None)
+    found = {name: pk for _, name, pk in rows}
     new = [_new_exercise(user, name, weights[name]) for name in names if name not in found]
     Uebung.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
     if new:

@@ -8,12 +8,12 @@ import pytest
 
 from core.plates import (
     DEFAULT_PLATES,
-    LB_KG,
     infer_increment_kg,
     plates_per_side,
     round_to_step,
     step_unit,
 )
+from core.units import LB_KG
 
 
 def test_kg_grid_in_two_and_a_half_kg_steps():

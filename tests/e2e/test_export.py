@@ -10,7 +10,7 @@ import pytest
 from core.models import Satz, Uebung
 from tests.core.test_export_roundtrip import set_rows
 from tests.e2e.conftest import VIEWPORTS, login, new_page
-from tests.web.history import make_history
+from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

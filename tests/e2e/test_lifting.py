@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.models import Koerpergewicht, Satz, Trainingseinheit, Uebung
 from tests.e2e.conftest import VIEWPORTS, login, new_page, screenshot
-from tests.web.history import make_history
+from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

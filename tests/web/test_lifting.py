@@ -188,7 +188,7 @@ def test_settings_save_plates_and_refuse_nonsense_in_german(client_a, user_a):
 def test_recommended_weight_gets_plates_for_barbell_work(client_a, user_a, bank):
     from django.core.cache import cache
 
-    from tests.web.history import make_history
+    from tests.factories import make_history
 
     cache.clear()
     make_history(user_a, [bank], sessions=4)

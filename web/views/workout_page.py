@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from core.models import Satz, Trainingseinheit, Uebung
 from web import lifting, recommendations
-from web.forms import AddExerciseForm, SatzForm, visible_exercises
+from web.forms import AddExerciseForm, SatzForm
 from web.plate_view import PlateView
 from web.units import user_unit
 
@@ -80,7 +80,7 @@ def _blocks(
     if only is not None and missing:
         blocks[only.pk] = ExerciseBlock(uebung=only)
     elif missing:
-        for uebung in visible_exercises(request.user).filter(pk__in=missing):
+        for uebung in Uebung.objects.visible_to(request.user).filter(pk__in=missing):
             blocks[uebung.pk] = ExerciseBlock(uebung=uebung)
     order = {pk: i for i, pk in enumerate(order_ids)}
     ordered = sorted(blocks.values(), key=lambda b: order.get(b.uebung.pk, len(order)))
@@ -101,7 +101,7 @@ def _exercise_choices(user, exclude: set[int]) -> list[Uebung]:
     """Exercises to add: catalogue and own ones not yet in this workout (one query)."""
     return [
         u
-        for u in visible_exercises(user).only("id", "name").order_by("name")
+        for u in Uebung.objects.visible_to(user).only("id", "name").order_by("name")
         if u.pk not in exclude
     ]
 

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.models import Trainingseinheit
-from web.forms import AddExerciseForm, WorkoutStartForm, visible_exercises
+from core.models import Trainingseinheit, Uebung
+from web.forms import AddExerciseForm, WorkoutStartForm
 from web.views.common import own_workout
 from web.views.workout_page import plan_add, render_workout
 
@@ -56,6 +56,6 @@ def exercise_add(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 uebung.save()
         except IntegrityError:
-            uebung = visible_exercises(request.user).get(name=uebung.name)
+            uebung = Uebung.objects.visible_to(request.user).get(name=uebung.name)
     plan_add(request, einheit.pk, [uebung.pk])
     return redirect(f"{einheit.get_absolute_url()}#ex-{uebung.pk}")
