@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from core.models import Satz, Trainingseinheit
+from core.models import WORKING_SETS, Satz, Trainingseinheit
 from ml_coach.sessions import epley
 
 WEIGHT = "weight"
@@ -91,12 +91,12 @@ def earlier_bests(user, einheit: Trainingseinheit, uebung_ids: Iterable[int]) ->
     """
     rows = (
         Satz.objects.filter(
+            WORKING_SETS,
             einheit__user=user,
             einheit__datum__lt=einheit.datum,
             uebung_id__in=list(uebung_ids),
             wiederholungen__isnull=False,
         )
-        .exclude(set_type=Satz.SetType.WARMUP)
         .values("uebung_id", "gewicht")
         .annotate(reps=Max("wiederholungen"))
         .order_by()
