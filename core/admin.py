@@ -3,12 +3,17 @@
 from django.contrib import admin
 
 from core.models import (
+    ImportDraft,
     MLPopulationModel,
     MLPredictionModel,
+    Routine,
+    RoutineExercise,
     Satz,
     Trainingseinheit,
     Uebung,
+    UebungAlias,
     UserProfile,
+    WorkoutExercise,
 )
 
 # Where a model's file is and how it was made is written by the trainer, never by hand.
@@ -28,6 +33,13 @@ class UserProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__username",)
 
 
+class UebungAliasInline(admin.TabularInline):
+    model = UebungAlias
+    extra = 0
+    fields = ("name", "language", "owner")
+    raw_id_fields = ("owner",)
+
+
 @admin.register(Uebung)
 class UebungAdmin(admin.ModelAdmin):
     list_display = ("name", "owner", "muscle_group", "equipment", "increment_kg", "is_bodyweight")
@@ -37,8 +49,9 @@ class UebungAdmin(admin.ModelAdmin):
         "is_bodyweight",
         ("owner", admin.EmptyFieldListFilter),
     )
-    search_fields = ("name", "owner__username")
+    search_fields = ("name", "owner__username", "aliases__name")
     list_select_related = ("owner",)
+    inlines = [UebungAliasInline]
 
 
 class SatzInline(admin.TabularInline):
@@ -93,3 +106,50 @@ class MLPopulationModelAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("algorithm", "error_text")
     readonly_fields = ARTIFACT_READONLY_FIELDS
+
+
+@admin.register(UebungAlias)
+class UebungAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "uebung", "language", "owner")
+    list_filter = ("language", ("owner", admin.EmptyFieldListFilter))
+    search_fields = ("name", "key", "uebung__name", "owner__username")
+    list_select_related = ("uebung", "owner")
+    autocomplete_fields = ("uebung",)
+    raw_id_fields = ("owner",)
+
+
+@admin.register(WorkoutExercise)
+class WorkoutExerciseAdmin(admin.ModelAdmin):
+    list_display = ("einheit", "position", "uebung", "planned_sets", "target_reps")
+    search_fields = ("uebung__name", "einheit__name", "einheit__user__username", "notes")
+    list_select_related = ("einheit", "einheit__user", "uebung")
+    autocomplete_fields = ("uebung",)
+    raw_id_fields = ("einheit",)
+
+
+class RoutineExerciseInline(admin.TabularInline):
+    model = RoutineExercise
+    extra = 0
+    autocomplete_fields = ("uebung",)
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "updated_at")
+    search_fields = ("name", "user__username")
+    list_select_related = ("user",)
+    inlines = [RoutineExerciseInline]
+
+
+@admin.register(ImportDraft)
+class ImportDraftAdmin(admin.ModelAdmin):
+    """Read-only: a draft is the lifter's upload, waiting for their confirmation."""
+
+    list_display = ("filename", "user", "format", "created_at")
+    search_fields = ("filename", "user__username")
+    list_select_related = ("user",)
+    exclude = ("data",)
+    readonly_fields = ("user", "filename", "format", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -21,6 +21,19 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
+def catalogue(db):
+    """The German exercise catalogue with its aliases, as migration 0004 writes it.
+
+    Seeded again here: a transactional test elsewhere flushes what the migration wrote.
+    """
+    from core.catalogue import seed_catalogue
+    from core.models import Uebung
+
+    seed_catalogue()
+    return {u.name: u for u in Uebung.objects.filter(owner__isnull=True)}
+
+
+@pytest.fixture
 def user_a(django_user_model):
     return django_user_model.objects.create_user("anna", password="pw-anna-123")
 
