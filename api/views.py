@@ -171,7 +171,7 @@ class PredictView(APIView):
     def get(self, request: Request, uebung_id: int) -> Response:
         uebung = visible_exercise(request.user, uebung_id)
         try:
-            from ml_coach.cache import cached_recommendation
+            from ml_coach.prediction_cache import cached_recommendation
         except ImportError:
             return Response({"detail": "Coach nicht installiert."}, status=503)
         recommendation = cached_recommendation(request.user.pk, uebung.pk)

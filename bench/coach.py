@@ -1,6 +1,6 @@
 """What the bench needs to know about the coach's shape, read only through its public API.
 
-Since phase 2 the coach is a cross-lifter population model (``ml_coach.population``) plus a
+Since phase 2 the coach is a cross-lifter population model (``ml_coach.population_model``) plus a
 small per-(user, exercise) decision artifact that refers to it. The figures then need a
 population model: trained on the shared logs for the database-free figures, and through the
 product's ``train_population_model`` (as the nightly job does) for the database ones. With a
@@ -23,7 +23,7 @@ FAKE_REF = {"id": 0, "path": "-", "sha256": "-"}
 
 def has_population() -> bool:
     try:
-        import ml_coach.population  # noqa: F401
+        import ml_coach.population_model  # noqa: F401
     except ImportError:
         return False
     return True
@@ -40,11 +40,11 @@ class SharedPopulation:
 @cache
 def shared_population(exclude: tuple[str, ...] = ()) -> SharedPopulation | None:
     """The population model fitted (full + folds, one core) on the shared logs except
-    ``exclude``, as ``ml_coach.speed`` and the backtest build it from files."""
+    ``exclude``, as ``bench.coach_speed`` and the backtest build it from files."""
     if not has_population():
         return None
     from ml_coach.backtest import exercise_history, load_log
-    from ml_coach.population import fit_population
+    from ml_coach.population_model import fit_population
 
     lifters = {}
     for name, path in data.log_files().items():
@@ -84,7 +84,8 @@ def ensure_db_population() -> tuple[object, float | None] | None:
     if not has_population():
         return None
     from core.models import MLPopulationModel, ModelStatus
-    from ml_coach.population import active_population, train_population_model
+    from ml_coach.ml_trainer import train_population_model
+    from ml_coach.prediction_service import active_population
 
     if _db_population.get("pk") is not None and active_population() is not None:
         return MLPopulationModel.objects.get(status=ModelStatus.ACTIVE), None
@@ -101,8 +102,8 @@ def ensure_db_population() -> tuple[object, float | None] | None:
 def population_files_kb(row) -> tuple[float, float | None]:
     """(served artifact, separate fold-model artifact or None) sizes in KB of a population
     row; since the fold models moved into the one artifact the second is None."""
-    from ml_coach.population import load_population, population_ref
-    from ml_coach.storage import model_root
+    from ml_coach.artifact_store import model_root
+    from ml_coach.prediction_service import load_population, population_ref
 
     served = (model_root() / row.artifact_path).stat().st_size / 1024
     model = load_population(population_ref(row))

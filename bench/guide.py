@@ -1,7 +1,7 @@
 """The headline: the deployment guide's model against ours, on the same real logs.
 
 The guide's configuration is ``RandomForestRegressor(n_estimators=50, max_depth=10)`` per
-(user, exercise) on *absolute* weights; ours is whatever ``ml_coach.model.fit_coach`` trains
+(user, exercise) on *absolute* weights; ours is whatever ``ml_coach.coach_model.fit_coach`` trains
 today. Both see the same feature rows (``ml_coach.features.row_at``) and the same split: for
 every exercise with at least 10 sessions, both train on the sessions before the 60 % point
 and then predict every later session's top weight from the history before it (the model is
@@ -52,11 +52,11 @@ class Comparison:
 
 def exercise_sessions(name: str):
     """(exercise, loaded sessions) of one log with at least ``MIN_SESSIONS`` sessions."""
-    import ml_coach.model
+    import ml_coach.coach_model
     from ml_coach.records import records_from_parsed
     from ml_coach.sessions import group_sessions
 
-    loaded = getattr(ml_coach.model, "loaded", lambda sessions: sessions)
+    loaded = getattr(ml_coach.coach_model, "loaded", lambda sessions: sessions)
     for exercise, records in records_from_parsed(data.parsed(name).sets).items():
         sessions = loaded(group_sessions(records))
         if len(sessions) >= MIN_SESSIONS:
@@ -71,8 +71,8 @@ def compare_file(
     ``population``: the coach's population model (``bench.coach.shared_population``), fitted
     without this lifter, for a coach that has one."""
     from core.plates import infer_increment_kg
+    from ml_coach.coach_model import MIN_TRAIN_ROWS, baseline_weight, fit_coach, plate_step
     from ml_coach.features import row_at
-    from ml_coach.model import MIN_TRAIN_ROWS, baseline_weight, fit_coach, plate_step
 
     for _, sessions in exercise_sessions(name):
         split = math.ceil(TEST_FROM * len(sessions))

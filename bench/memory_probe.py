@@ -29,7 +29,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from ml_coach.storage import load_cached
+    from ml_coach.artifact_store import load_cached
 
     first, *rest = models
     load_cached(*first)
@@ -40,7 +40,7 @@ def main() -> None:
     after = rss_bytes()
     population = None
     if payload.get("population"):
-        from ml_coach.population import load_population
+        from ml_coach.prediction_service import load_population
 
         kept.append(load_population(payload["population"]))
         gc.collect()

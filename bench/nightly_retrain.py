@@ -41,7 +41,7 @@ def build_users(ctx: Context) -> list[int]:
 def reset_models(user_ids: list[int]) -> None:
     """No model rows or files for these users: every run trains everything from scratch."""
     from core.models import MLPredictionModel
-    from ml_coach.storage import delete_artifact
+    from ml_coach.artifact_store import delete_artifact
 
     rows = MLPredictionModel.objects.filter(user_id__in=user_ids)
     for path in rows.exclude(artifact_path="").values_list("artifact_path", flat=True):

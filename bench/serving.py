@@ -42,8 +42,8 @@ class Served:
 def train_serving_models(ctx: Context) -> list[Served]:
     """Replay the largest lifters and train every exercise with enough sets."""
     from core.models import MLPredictionModel, ModelStatus
-    from ml_coach.storage import model_root
-    from ml_coach.trainer import NotEnoughDataError, exercises_with_data, train_and_store
+    from ml_coach.artifact_store import model_root
+    from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_data, train_and_store
 
     served: list[Served] = []
     lifters = data.lifters_with(1)[: ctx.sizes.serve_lifters]
@@ -77,7 +77,7 @@ def serving_user(n: int = 10) -> tuple[object, list[int]]:
     """The largest replayed lifter with ACTIVE models for their ``n`` busiest exercises
     (trained when missing): what the view and the API load figures read."""
     from core.models import MLPredictionModel, ModelStatus
-    from ml_coach.trainer import NotEnoughDataError, train_and_store
+    from ml_coach.ml_trainer import NotEnoughDataError, train_and_store
 
     lf = data.lifters_with(1)[0]
     user = data.replay("bench_serve_00", lf.name)
@@ -127,7 +127,7 @@ def memory_figures(served: list[Served], ctx: Context, population_row=None) -> l
         "population": None,
     }
     if population_row is not None:
-        from ml_coach.population import population_ref
+        from ml_coach.prediction_service import population_ref
 
         payload["population"] = population_ref(population_row)
     per_model, population_mb = [], []
@@ -215,9 +215,9 @@ def population_artifact_figures(population_row, trained_seconds, served) -> list
 def run(ctx: Context) -> list[Figure]:
     from django.core.cache import cache
 
-    from ml_coach.cache import cached_recommendation
-    from ml_coach.predictor import MLPredictor
-    from ml_coach.storage import model_cache
+    from ml_coach.artifact_store import model_cache
+    from ml_coach.prediction_cache import cached_recommendation
+    from ml_coach.prediction_service import MLPredictor
 
     sizes = ctx.sizes
     ensured = coach.ensure_db_population()
@@ -271,7 +271,7 @@ def run(ctx: Context) -> list[Figure]:
             )
         )
 
-        from ml_coach.cache import cache_key
+        from ml_coach.prediction_cache import cache_key
 
         def key_only() -> None:
             s = next(pairs)
@@ -282,7 +282,8 @@ def run(ctx: Context) -> list[Figure]:
             timed_figure(
                 "recommendation, warm: of which building the cache key",
                 samples,
-                note="ml_coach.cache.cache_key: set count/max + model row queries, version get",
+                note="ml_coach.prediction_cache.cache_key: set count/max + model row queries, "
+                "version get",
             )
         )
 

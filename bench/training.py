@@ -24,7 +24,7 @@ LINEAR_EXPONENT = 1.2  # "close to linear": time grows at most like n^1.2
 def fit_seconds(sets: list, runs: int, population=None) -> list[float]:
     """Seconds per fit of the coach on these parsed sets (one exercise), one thread; with
     the coach's population model when it has one (judging it on this history is the fit)."""
-    from ml_coach.model import fit_coach, plate_step
+    from ml_coach.coach_model import fit_coach, plate_step
     from ml_coach.records import records_from_parsed
     from ml_coach.sessions import group_sessions
 
@@ -44,8 +44,8 @@ def fit_seconds(sets: list, runs: int, population=None) -> list[float]:
 def store_seconds(n_sets: int, sets: list, runs: int) -> list[float]:
     """Seconds per ``train_and_store`` for a bench user holding exactly these sets."""
     from core.models import MLPredictionModel
-    from ml_coach.storage import delete_artifact
-    from ml_coach.trainer import train_and_store
+    from ml_coach.artifact_store import delete_artifact
+    from ml_coach.ml_trainer import train_and_store
 
     user = data.import_sets(f"bench_scale_{n_sets}", sets, f"bench:chain:{n_sets}:v1")
     (uebung_id,) = data.uebung_ids(user).values()

@@ -3,7 +3,7 @@
 For every exercise with at least ``MIN_SESSIONS`` loaded sessions and every session from the
 60 % point on, the coach is trained on what happened *before* that session only (retrained
 every ``retrain_every`` sessions) and asked for the session's top working-set weight through the
-product's own decision rule (``ml_coach.model.decide``), so ``predicted_kg`` is exactly what
+product's own decision rule (``ml_coach.coach_model.decide``), so ``predicted_kg`` is exactly what
 the lifter would have been shown. The population model, when given, was learned from other
 lifters only (``--population``; the file's own lifter is excluded by the caller).
 """
@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ml_coach.features import training_rows
-from ml_coach.model import (
+from ml_coach.coach_model import (
     CoachModel,
     decide,
     double_progression_weight,
@@ -28,7 +27,8 @@ from ml_coach.model import (
     loaded,
     plate_step,
 )
-from ml_coach.population import PopulationModel, fit_population
+from ml_coach.features import training_rows
+from ml_coach.population_model import PopulationModel, fit_population
 from ml_coach.records import SetRecord, records_from_parsed
 from ml_coach.sessions import Session, group_sessions
 

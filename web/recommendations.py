@@ -1,8 +1,8 @@
 """The coach's recommendations as the training view shows them.
 
-The pages only read through ``ml_coach.cache`` (the one-hour Redis cache): no model is loaded
-on the request path when the cache is warm. Whatever goes wrong in the coach or the cache, the
-training view still renders — without a recommendation rather than with an error page.
+The pages only read through ``ml_coach.prediction_cache`` (the one-hour Redis cache): no model
+is loaded on the request path when the cache is warm. Whatever goes wrong in the coach or the
+cache, the training view still renders — without a recommendation rather than with an error page.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.models import Uebung
-from ml_coach import cache as coach_cache
+from ml_coach import prediction_cache
 from ml_coach.recommendation import Recommendation
 from web.units import display_weight, human, plain
 
@@ -99,13 +99,15 @@ def recommendations_for(
     if not by_id:
         return {}
     try:
-        recs: dict[int, Recommendation] = coach_cache.cached_recommendations(user_id, list(by_id))
+        recs: dict[int, Recommendation] = prediction_cache.cached_recommendations(
+            user_id, list(by_id)
+        )
     except Exception:
         log.exception("batched recommendation lookup failed for user %s", user_id)
         recs = {}
     for pk in by_id.keys() - recs.keys():
         try:
-            recs[pk] = coach_cache.cached_recommendation(user_id, pk)
+            recs[pk] = prediction_cache.cached_recommendation(user_id, pk)
         except Exception:
             # The page must render with the cache or the coach down: log, show nothing.
             log.exception("recommendation failed for user %s, uebung %s", user_id, pk)
@@ -119,6 +121,6 @@ def recommendations_for(
 def invalidate(user_id: int, uebung_id: int) -> None:
     """Drop the cached recommendation after a set changed; a dead cache is not an error."""
     try:
-        coach_cache.invalidate(user_id, uebung_id)
+        prediction_cache.invalidate(user_id, uebung_id)
     except Exception:
         log.exception("could not invalidate recommendation for %s/%s", user_id, uebung_id)

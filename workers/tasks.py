@@ -123,7 +123,7 @@ def retrain_user_models(
 def train_population_model(self) -> dict:
     """The cross-lifter model, trained before the per-user decisions that use it."""
     try:
-        from ml_coach.population import train_population_model as train
+        from ml_coach.ml_trainer import train_population_model as train
     except ImportError:
         return {"status": "skipped", "reason": "kein Populationsmodell im Coach"}
     started = time.monotonic()

@@ -1,7 +1,7 @@
 """The bookkeeping around one training: when it is due, the per-model lock, stale rows, files.
 
 The ML itself is one call (``train_callable()(user_id, uebung_id)``, by default
-``ml_coach.trainer.train_and_store``); everything here is orchestration, so it works the same
+``ml_coach.ml_trainer.train_and_store``); everything here is orchestration, so it works the same
 whatever the coach does inside.
 """
 
@@ -23,7 +23,7 @@ from core.models import MLPredictionModel, ModelStatus, Satz
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TRAIN_CALLABLE = "ml_coach.trainer.train_and_store"
+DEFAULT_TRAIN_CALLABLE = "ml_coach.ml_trainer.train_and_store"
 
 # Compare-and-delete: only the holder releases the lock.
 _RELEASE_LUA = """
@@ -224,7 +224,7 @@ def refresh_prediction(user_id: int, uebung_id: int) -> None:
     The lifter's next page load is then a cache hit that already knows the new model. A dead
     cache is not an error: the key is versioned by the model, and pages compute on a miss.
     """
-    from ml_coach.cache import cached_recommendation, invalidate
+    from ml_coach.prediction_cache import cached_recommendation, invalidate
 
     try:
         invalidate(user_id, uebung_id)
@@ -259,7 +259,7 @@ def retrain(
     Returns a JSON-able summary: ``{"status": ..., "model_id": ..., "seconds": ...}`` where
     status is a ModelStatus value or one of BUSY / UP_TO_DATE / NOT_ENOUGH_DATA.
     """
-    from ml_coach.trainer import NotEnoughDataError
+    from ml_coach.ml_trainer import NotEnoughDataError
 
     minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
     lock = ModelLock(user_id, uebung_id, owner)

@@ -135,7 +135,7 @@ def test_training_requests_are_throttled(monkeypatch, client_a, user_a, kniebeug
 
 
 def test_prediction_of_a_catalogue_exercise(client_a, user_a, kniebeuge):
-    pytest.importorskip("ml_coach.cache")
+    pytest.importorskip("ml_coach.prediction_cache")
     Satz.objects.bulk_create(log_sets_unsaved(user_a, kniebeuge, 4))
     response = client_a.get(f"/api/ml/predict/{kniebeuge.pk}/")
     assert response.status_code == 200

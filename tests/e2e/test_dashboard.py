@@ -21,7 +21,7 @@ CANVAS_INK = """canvas => {
 
 @pytest.fixture
 def trained(django_user_model):
-    from ml_coach import trainer
+    from ml_coach import ml_trainer
 
     user = django_user_model.objects.create_user("anna", password="pw-anna-123")
     exercises = [
@@ -29,7 +29,7 @@ def trained(django_user_model):
         Uebung.objects.create(name="Bankdrücken", equipment="barbell"),
     ]
     make_history(user, exercises, sessions=40, start_kg=60, realistic=True)
-    models = [trainer.train_and_store(user.pk, u.pk) for u in exercises]
+    models = [ml_trainer.train_and_store(user.pk, u.pk) for u in exercises]
     return user, exercises, models
 
 

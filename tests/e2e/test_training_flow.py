@@ -29,7 +29,7 @@ def lifter(django_user_model):
 
 
 def test_log_a_set_and_the_recommendation_updates(page, lifter):
-    from ml_coach.trainer import train_and_store
+    from ml_coach.ml_trainer import train_and_store
 
     user, bank, kniebeuge, rudern = lifter
     train_and_store(user.pk, kniebeuge.pk)

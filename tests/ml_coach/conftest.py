@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, Uebung
-from ml_coach.storage import model_cache
+from ml_coach.artifact_store import model_cache
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +91,7 @@ def bank(db):
 def population(db, django_user_model, user_a, bank):
     """Call it to train an ACTIVE population model; the first call adds three other lifters
     who add 2.5 kg every third session (the pattern a coach should learn across lifters)."""
-    from ml_coach.population import train_population_model
+    from ml_coach.ml_trainer import train_population_model
 
     created = []
 

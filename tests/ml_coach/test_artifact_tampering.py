@@ -19,8 +19,8 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
-from ml_coach import storage
-from ml_coach.predictor import MLPredictor
+from ml_coach import artifact_store
+from ml_coach.prediction_service import MLPredictor
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +38,10 @@ class Gadget:
 @pytest.fixture
 def trained(user_a, settings, tmp_path):
     """A real coach model, trained and ACTIVE, with its artifact under a private root."""
-    from ml_coach.trainer import train_and_store
+    from ml_coach.ml_trainer import train_and_store
 
     settings.ML_MODEL_ROOT = tmp_path / "models"
-    storage.model_cache.clear()
+    artifact_store.model_cache.clear()
     cache.clear()
     uebung = Uebung.objects.create(name="Kniebeuge")
     start = timezone.now() - timedelta(days=40)
@@ -57,10 +57,10 @@ def trained(user_a, settings, tmp_path):
     # In use, so the predictor really tries to load the file (not only the baseline path).
     MLPredictionModel.objects.filter(pk=model.pk).update(uses_model=True)
     model.refresh_from_db()
-    assert storage.load_artifact(model.artifact_path, model.artifact_sha256) is not None
-    storage.model_cache.clear()
+    assert artifact_store.load_artifact(model.artifact_path, model.artifact_sha256) is not None
+    artifact_store.model_cache.clear()
     yield model
-    storage.model_cache.clear()
+    artifact_store.model_cache.clear()
     cache.clear()
 
 
@@ -87,12 +87,12 @@ def test_the_gadget_really_fires_when_unpickled(tmp_path):
 @pytest.mark.parametrize("how", ["gadget", "gadget-same-length", "truncated", "flipped"])
 def test_tampered_artifact_is_refused_and_never_unpickled(trained, user_a, tmp_path, caplog, how):
     marker = tmp_path / "pwned"
-    path = storage.model_root() / trained.artifact_path
+    path = artifact_store.model_root() / trained.artifact_path
     _damage(path, how, marker)
 
-    with pytest.raises(storage.ArtifactError):
-        storage.load_artifact(trained.artifact_path, trained.artifact_sha256)
-    with caplog.at_level(logging.WARNING, logger="ml_coach.predictor"):
+    with pytest.raises(artifact_store.ArtifactError):
+        artifact_store.load_artifact(trained.artifact_path, trained.artifact_sha256)
+    with caplog.at_level(logging.WARNING, logger="ml_coach.prediction_service"):
         rec = MLPredictor(user_id=user_a.pk).recommend(trained.uebung_id)
     assert rec.weight_kg is not None  # the lifter still gets a recommendation
     assert rec.source == "baseline"
@@ -112,12 +112,12 @@ def test_swapped_artifact_path_outside_the_root_is_refused(trained, user_a, tmp_
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.pkl"
     evil.write_bytes(pickle.dumps(Gadget(marker)))
-    sha = storage.sha256_bytes(evil.read_bytes())
+    sha = artifact_store.sha256_bytes(evil.read_bytes())
     MLPredictionModel.objects.filter(pk=trained.pk).update(
         artifact_path="../evil.pkl", artifact_sha256=sha
     )
-    with pytest.raises(storage.ArtifactError):
-        storage.load_artifact("../evil.pkl", sha)
+    with pytest.raises(artifact_store.ArtifactError):
+        artifact_store.load_artifact("../evil.pkl", sha)
     rec = MLPredictor(user_id=user_a.pk).recommend(trained.uebung_id)
     assert rec.source != "model"
     assert not marker.exists()

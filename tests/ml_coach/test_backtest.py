@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import MLPopulationModel, ModelStatus, Uebung
+from ml_coach.artifact_store import save_artifact
 from ml_coach.backtest import (
     backtest_exercise,
     load_log,
@@ -15,12 +16,11 @@ from ml_coach.backtest import (
     population_from_files,
     run_backtest,
 )
-from ml_coach.population import fit_population
-from ml_coach.predictor import MLPredictor
+from ml_coach.ml_trainer import train_and_store
+from ml_coach.population_model import fit_population
+from ml_coach.prediction_service import MLPredictor
 from ml_coach.records import SetRecord
 from ml_coach.sessions import group_sessions
-from ml_coach.storage import save_artifact
-from ml_coach.trainer import train_and_store
 from tests.ml_coach.conftest import linear_progression, log_history
 
 SMALL = ("p79.csv", "p77.csv", "p75.csv")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, Uebung, UserProfile
-from ml_coach import cache as coach_cache
+from ml_coach import prediction_cache
 from tests.web.conftest import HTMX
 from tests.web.history import make_history
 
@@ -57,7 +57,7 @@ def test_not_enough_data_shows_the_count(client_a, user_a, today, bank):
 def test_recommendation_with_value_source_and_one_tap_fill(client_a, user_a, today, bank):
     make_history(user_a, [bank], sessions=4)  # 12 working sets, last 65 kg × 6
     _plan(client_a, today, bank)
-    rec = coach_cache.cached_recommendation(user_a.pk, bank.pk)
+    rec = prediction_cache.cached_recommendation(user_a.pk, bank.pk)
     assert rec.source in {"model", "baseline"} and rec.weight_kg
     html = client_a.get(today.get_absolute_url()).content.decode()
     weight = f"{rec.weight_kg:g}".replace(".", ",")
@@ -81,7 +81,7 @@ def test_logging_a_set_updates_the_recommendation_in_the_partial(client_a, user_
     assert response.status_code == 200
     html = response.content.decode()
     assert "Noch zu wenig Daten" not in html
-    rec = coach_cache.cached_recommendation(user_a.pk, bank.pk)
+    rec = prediction_cache.cached_recommendation(user_a.pk, bank.pk)
     assert rec.n_sets == 10
     assert f'data-fill-weight="{rec.weight_kg:g}"' in html
 
@@ -92,7 +92,7 @@ def test_editing_a_set_in_place_refreshes_the_recommendation(
     make_history(user_a, [bank], sessions=4)
     _plan(client_a, today, bank)
     _add(client_a, today, bank, gewicht="65", wiederholungen="6")
-    before = coach_cache.cached_recommendation(user_a.pk, bank.pk)
+    before = prediction_cache.cached_recommendation(user_a.pk, bank.pk)
     satz = Satz.objects.get(einheit=today)
     # Same set count, same newest id: only the invalidation after commit makes it visible.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -102,7 +102,7 @@ def test_editing_a_set_in_place_refreshes_the_recommendation(
         )
     assert len(callbacks) == 1
     after_html = client_a.get(today.get_absolute_url()).content.decode()
-    after = coach_cache.cached_recommendation(user_a.pk, bank.pk)
+    after = prediction_cache.cached_recommendation(user_a.pk, bank.pk)
     assert after.weight_kg != before.weight_kg
     assert f'data-fill-weight="{after.weight_kg:g}"' in after_html
 
@@ -112,7 +112,7 @@ def test_recommendation_in_pounds_on_the_lb_grid(client_a, user_a, today, bank):
     UserProfile.objects.filter(user=user_a).update(display_unit="lb")
     _plan(client_a, today, bank)
     html = client_a.get(today.get_absolute_url()).content.decode()
-    rec = coach_cache.cached_recommendation(user_a.pk, bank.pk)
+    rec = prediction_cache.cached_recommendation(user_a.pk, bank.pk)
     lb = rec.weight_kg / 0.45359237
     expected = round(lb / 5) * 5  # kg-grid weight, 2.5-kg step → 5-lb step
     assert f"{expected} lb × {rec.reps} Wdh" in html
@@ -157,7 +157,7 @@ def _count_queries(client, url):
 def test_training_view_queries_are_bounded_and_do_not_grow_with_exercises(
     client_a, user_a, user_b, monkeypatch
 ):
-    from ml_coach.predictor import MLPredictor
+    from ml_coach.prediction_service import MLPredictor
 
     ten = [Uebung.objects.create(name=f"Übung {i:02d}") for i in range(10)]
     big = _workout_with(user_a, ten)

@@ -96,8 +96,8 @@ class _OsWithHookedFdopen:
 
 
 def train(user_id: int, uebung_id: int, **options):
-    from ml_coach import storage
-    from ml_coach.trainer import train_and_store
+    from ml_coach import artifact_store
+    from ml_coach.ml_trainer import train_and_store
 
     cache.set(PID, os.getpid(), timeout=300)
     if not cache.add(CALLS, 1, timeout=300):
@@ -113,7 +113,7 @@ def train(user_id: int, uebung_id: int, **options):
     root = _take(MODEL_ROOT)
     try:
         if write_pause or limit:
-            storage.os = _OsWithHookedFdopen(
+            artifact_store.os = _OsWithHookedFdopen(
                 float(write_pause) if write_pause else None, int(limit) if limit else None
             )
         if root:
@@ -121,4 +121,4 @@ def train(user_id: int, uebung_id: int, **options):
                 return train_and_store(user_id, uebung_id, **options)
         return train_and_store(user_id, uebung_id, **options)
     finally:
-        storage.os = os
+        artifact_store.os = os

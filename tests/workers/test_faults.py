@@ -56,9 +56,9 @@ def fresh(stack, settings):
     for key in hooks.KEYS:
         cache.delete(key)
     settings.ML_MODEL_ROOT = stack.model_root
-    from ml_coach import storage
+    from ml_coach import artifact_store
 
-    storage.model_cache.clear()
+    artifact_store.model_cache.clear()
     return cache
 
 
@@ -192,8 +192,8 @@ def test_redis_outage_saves_sets_serves_pages_and_recovers_without_a_storm(
 
 
 def test_sigkill_during_artifact_write_never_loads_a_partial_file(stack, fresh, django_user_model):
-    from ml_coach import storage
-    from ml_coach.predictor import MLPredictor, active_model_row
+    from ml_coach import artifact_store
+    from ml_coach.prediction_service import MLPredictor, active_model_row
 
     user = _lifter(django_user_model, "absturz")
     bench = Uebung.objects.create(name="Bankdrücken Absturz")
@@ -211,7 +211,7 @@ def test_sigkill_during_artifact_write_never_loads_a_partial_file(stack, fresh, 
     # Meanwhile the previous model serves: same row, its file verified and loaded.
     assert _active(user, bench).pk == first.pk
     assert active_model_row(user.pk, bench.pk).pk == first.pk
-    assert storage.load_artifact(first.artifact_path, first.artifact_sha256) is not None
+    assert artifact_store.load_artifact(first.artifact_path, first.artifact_sha256) is not None
     assert MLPredictor(user_id=user.pk).recommend(bench.pk).weight_kg is not None
 
     os.kill(pid, signal.SIGKILL)
@@ -225,10 +225,10 @@ def test_sigkill_during_artifact_write_never_loads_a_partial_file(stack, fresh, 
         MLPredictionModel.objects.exclude(artifact_path="").values_list("artifact_path", flat=True)
     )
     assert not any(".tmp-" in path for path in referenced)
-    assert storage.load_artifact(second.artifact_path, second.artifact_sha256) is not None
+    assert artifact_store.load_artifact(second.artifact_path, second.artifact_sha256) is not None
     for path in partial:  # the half-written file, if still there, is nobody's artifact
         if path.exists():
-            assert storage.sha256_bytes(path.read_bytes()) not in {
+            assert artifact_store.sha256_bytes(path.read_bytes()) not in {
                 first.artifact_sha256,
                 second.artifact_sha256,
             }
@@ -305,11 +305,11 @@ def test_unwritable_model_folder_fails_visibly_and_keeps_the_previous_model(
     folder = stack.model_root / f"user_{user.pk}" / f"uebung_{press.pk}"
     assert not [p for p in folder.iterdir() if p.name.startswith(".tmp-")]  # no debris
 
-    from ml_coach import storage
-    from ml_coach.predictor import MLPredictor, active_model_row
+    from ml_coach import artifact_store
+    from ml_coach.prediction_service import MLPredictor, active_model_row
 
     assert active_model_row(user.pk, press.pk).pk == first.pk
-    assert storage.load_artifact(first.artifact_path, first.artifact_sha256) is not None
+    assert artifact_store.load_artifact(first.artifact_path, first.artifact_sha256) is not None
     assert MLPredictor(user_id=user.pk).recommend(press.pk).weight_kg is not None
     assert "training failed" in stack.worker_process.log()
     client = Client()

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from core.models import MLPredictionModel, ModelStatus, Satz
-from ml_coach.cache import cache_key, cached_recommendation
-from ml_coach.predictor import model_version
+from ml_coach.prediction_cache import cache_key, cached_recommendation
+from ml_coach.prediction_service import model_version
 from tests.workers import trainers
 from tests.workers.conftest import log_sets, started, wait_finished, wait_for
 from workers import training

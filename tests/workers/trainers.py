@@ -13,7 +13,7 @@ import time
 from django.core.cache import cache
 
 from core.models import MLPredictionModel
-from ml_coach.trainer import train_and_store
+from ml_coach.ml_trainer import train_and_store
 
 SLOW_KEY = "tests:train-slow-once"
 PID_KEY = "tests:train-pid"

@@ -14,7 +14,7 @@ from ml_coach.backtest import (
     population_from_files,
     run_backtest,
 )
-from ml_coach.model import ALGORITHMS, algorithm_name
+from ml_coach.coach_model import ALGORITHMS, algorithm_name
 
 LABELS = {"coach": "Coach", "repeat_last": "Letztes Mal", "double_progression": "Doppelprogr."}
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.cache import cache
 
 from core.models import Satz, Trainingseinheit
-from ml_coach import cache as coach_cache
-from ml_coach.cache import cache_key, cached_recommendation, invalidate
-from ml_coach.trainer import train_and_store
+from ml_coach import prediction_cache
+from ml_coach.ml_trainer import train_and_store
+from ml_coach.prediction_cache import cache_key, cached_recommendation, invalidate
 from tests.ml_coach.conftest import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_cached_recommendation_is_stored_and_served(user_a, bank, clear_cache, m
     log_history(user_a, bank, linear_progression(12))
     first = cached_recommendation(user_a.pk, bank.pk)
     assert cache.get(cache_key(user_a.pk, bank.pk))["weight_kg"] == first.weight_kg
-    monkeypatch.setattr(coach_cache, "MLPredictor", None)  # a hit must not compute
+    monkeypatch.setattr(prediction_cache, "MLPredictor", None)  # a hit must not compute
     assert cached_recommendation(user_a.pk, bank.pk) == first
 
 
@@ -71,10 +71,12 @@ def test_batch_lookup_uses_the_same_keys_and_answers(user_a, bank, clear_cache, 
     log_history(user_a, bank, linear_progression(12))
     log_history(user_a, squat, linear_progression(12, start=80.0))
     ids = [bank.pk, squat.pk]
-    assert coach_cache.cache_keys(user_a.pk, ids) == {pk: cache_key(user_a.pk, pk) for pk in ids}
+    assert prediction_cache.cache_keys(user_a.pk, ids) == {
+        pk: cache_key(user_a.pk, pk) for pk in ids
+    }
     single = {pk: cached_recommendation(user_a.pk, pk) for pk in ids}
-    monkeypatch.setattr(coach_cache, "MLPredictor", None)  # warm: nothing may be computed
-    assert coach_cache.cached_recommendations(user_a.pk, ids) == single
+    monkeypatch.setattr(prediction_cache, "MLPredictor", None)  # warm: nothing may be computed
+    assert prediction_cache.cached_recommendations(user_a.pk, ids) == single
     invalidate(user_a.pk, bank.pk)
     with pytest.raises(TypeError):  # the invalidated one is a miss and must be computed
-        coach_cache.cached_recommendations(user_a.pk, ids)
+        prediction_cache.cached_recommendations(user_a.pk, ids)

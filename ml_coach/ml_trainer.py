@@ -1,8 +1,9 @@
-"""Train coach models from the database and record them (the ORM glue around ``fit_coach``).
+"""Train coach models from the database and record them (the ORM glue around the pure models).
 
 ``train_and_store`` is what the workers call for one (user, exercise); ``MLTrainer`` keeps the
-interface existing deployments use. Serialising concurrent runs is the caller's job (the
-workers hold a lock); the swap of the ACTIVE row happens in one transaction either way.
+interface existing deployments use; ``train_population_model`` trains the cross-lifter model
+the nightly job runs first. Serialising concurrent runs is the caller's job (the workers hold
+a lock); the swap of the ACTIVE row happens in one transaction either way.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
-from ml_coach.model import algorithm_name, fit_coach, loaded, plate_step
-from ml_coach.population import active_population
-from ml_coach.records import records_for
+from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Satz, Uebung
+from ml_coach.artifact_store import save_artifact
+from ml_coach.coach_model import algorithm_name, fit_coach, loaded, plate_step
+from ml_coach.population_model import ExerciseHistory, fit_population
+from ml_coach.prediction_service import active_population
+from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_for
 from ml_coach.sessions import group_sessions
-from ml_coach.storage import save_artifact
 
 logger = logging.getLogger(__name__)
 
@@ -187,4 +189,65 @@ class MLTrainer:
         return results
 
 
-__all__ = ["MLTrainer", "NotEnoughDataError", "train_and_store"]
+def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:
+    """Every user's loaded sessions per exercise, from the database (one streamed query)."""
+    rows = (
+        Satz.objects.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
+        .values_list("einheit__user_id", "uebung_id", "uebung__increment_kg", *SET_COLUMNS)
+        .iterator(chunk_size=5000)
+    )
+    grouped: dict[tuple[int, int], tuple[float, list[SetRecord]]] = {}
+    for uid, ueb, inc, *set_row in rows:
+        _, recs = grouped.setdefault((uid, ueb), (float(inc or 2.5), []))
+        recs.append(record_from_row(*set_row))
+    out: dict[str, list[ExerciseHistory]] = {}
+    for (uid, _), (inc, recs) in grouped.items():
+        sessions = loaded(group_sessions(recs))
+        if len(sessions) >= min_sessions:
+            step = plate_step([s.top_weight for s in sessions], inc)
+            out.setdefault(str(uid), []).append((sessions, step))
+    return out
+
+
+def train_population_model() -> MLPopulationModel:
+    """Train the population model on all users and make it the ACTIVE row (FAILED on error,
+    keeping the previous one). Returns the ``core.models.MLPopulationModel`` row."""
+    started = time.perf_counter()
+    try:
+        lifters = user_histories()
+        model = fit_population(lifters)
+        path, sha = save_artifact(model, "population")
+        row = MLPopulationModel(
+            status=ModelStatus.TRAINING,
+            artifact_path=path,
+            artifact_sha256=sha,
+            algorithm="population_hgb",
+            parameters=model.params | {"n_folds": model.n_folds},
+            feature_version=model.feature_version,
+            library_versions=library_versions(),
+            n_samples=model.n_rows,
+            n_users=model.n_lifters,
+            trained_at=timezone.now(),
+            training_seconds=time.perf_counter() - started,
+        )
+        with transaction.atomic():
+            for old in MLPopulationModel.objects.select_for_update().filter(
+                status=ModelStatus.ACTIVE
+            ):
+                old.status = ModelStatus.OUTDATED
+                old.save(update_fields=["status", "updated_at"])
+            row.status = ModelStatus.ACTIVE
+            row.save()
+        return row
+    except Exception as exc:
+        logger.exception("population training failed")
+        return MLPopulationModel.objects.create(
+            status=ModelStatus.FAILED,
+            error_text=f"{type(exc).__name__}: {exc}"[:5000],
+            library_versions=library_versions(),
+            trained_at=timezone.now(),
+            training_seconds=time.perf_counter() - started,
+        )
+
+
+__all__ = ["MLTrainer", "NotEnoughDataError", "train_and_store", "train_population_model"]

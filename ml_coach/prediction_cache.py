@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Count, Max
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit
-from ml_coach.predictor import MLPredictor, model_version
+from ml_coach.prediction_service import MLPredictor, model_version
 from ml_coach.recommendation import Recommendation
 
 logger = logging.getLogger(__name__)

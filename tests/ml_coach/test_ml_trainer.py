@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from core.models import MLPredictionModel, ModelStatus, Uebung
-from ml_coach import trainer
-from ml_coach.storage import load_artifact, model_cache, sha256_bytes
-from ml_coach.trainer import MLTrainer, NotEnoughDataError, train_and_store
+from ml_coach import ml_trainer
+from ml_coach.artifact_store import load_artifact, model_cache, sha256_bytes
+from ml_coach.ml_trainer import MLTrainer, NotEnoughDataError, train_and_store
 from tests.ml_coach.conftest import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_failure_is_recorded_and_keeps_the_previous_active_model(user_a, bank, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(trainer, "fit_coach", broken)
+    monkeypatch.setattr(ml_trainer, "fit_coach", broken)
     failed = train_and_store(user_a.pk, bank.pk)
     good.refresh_from_db()
     assert failed.status == ModelStatus.FAILED and "disk on fire" in failed.error_text

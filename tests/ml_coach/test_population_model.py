@@ -2,15 +2,15 @@ import numpy as np
 import pytest
 
 from core.models import MLPopulationModel, ModelStatus
+from ml_coach.artifact_store import load_artifact, model_cache
 from ml_coach.features import N_FEATURES
-from ml_coach.population import (
+from ml_coach.population_model import (
     PopulationModel,
-    active_population,
     assign_folds,
     fit_population,
     make_population_estimator,
 )
-from ml_coach.storage import load_artifact, model_cache
+from ml_coach.prediction_service import active_population
 from ml_coach.trees import CompactTrees
 from tests.ml_coach.conftest import linear_progression, log_history
 from tests.ml_coach.test_backtest import synthetic_lifter

@@ -2,15 +2,17 @@ import pickle
 
 import pytest
 
-from ml_coach import storage
-from ml_coach.storage import ArtifactError, load_artifact, load_cached, save_artifact
+from ml_coach import artifact_store
+from ml_coach.artifact_store import ArtifactError, load_artifact, load_cached, save_artifact
+from ml_coach.coach_model import CoachModel
+from ml_coach.population_model import PopulationModel
 
 
 def test_roundtrip_writes_atomically_and_records_the_hash(model_root):
     path, sha = save_artifact({"w": [1, 2, 3]}, "user_1/uebung_2")
     full = model_root / path
     assert full.is_file() and path.startswith("user_1/uebung_2/")
-    assert storage.sha256_bytes(full.read_bytes()) == sha
+    assert artifact_store.sha256_bytes(full.read_bytes()) == sha
     assert not [p for p in full.parent.iterdir() if p.name.startswith(".tmp-")]
     assert load_artifact(path, sha) == {"w": [1, 2, 3]}
 
@@ -31,7 +33,7 @@ def test_tampered_or_truncated_artifact_is_refused_before_unpickling(
     else:
         full.unlink()
     unpickled = []
-    monkeypatch.setattr(storage.pickle, "loads", lambda b: unpickled.append(b))
+    monkeypatch.setattr(artifact_store, "unpickle", lambda b: unpickled.append(b))
     with pytest.raises(ArtifactError):
         load_artifact(path, sha)
     with pytest.raises(ArtifactError):
@@ -65,5 +67,32 @@ def test_lru_is_keyed_by_path_and_hash_and_bounded(model_root, settings):
     assert load_cached(*saved[0]) is first  # second read served from memory
     for p, s in saved[1:]:
         load_cached(p, s)
-    assert len(storage.model_cache) == 2
+    assert len(artifact_store.model_cache) == 2
     assert load_cached(*saved[0]) is not first  # evicted, reloaded (and re-verified)
+
+
+def _write_verified(model_root, data: bytes) -> tuple[str, str]:
+    (model_root / "old").mkdir(parents=True, exist_ok=True)
+    (model_root / "old" / "a.pkl").write_bytes(data)
+    return "old/a.pkl", artifact_store.sha256_bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("obj", "module", "old_module"),
+    [
+        (CoachModel("coach", "baseline", False), "ml_coach.coach_model", "ml_coach.model"),
+        (
+            PopulationModel(estimator=None, n_rows=7),
+            "ml_coach.population_model",
+            "ml_coach.population",
+        ),
+    ],
+)
+def test_artifacts_written_under_the_old_module_names_still_load(
+    model_root, obj, module, old_module
+):
+    # Protocol 2 names classes as "module\nname\n" text: written as a deployment wrote them.
+    data = pickle.dumps(obj, protocol=2)
+    assert f"c{module}\n".encode() in data
+    old = data.replace(f"c{module}\n".encode(), f"c{old_module}\n".encode())
+    assert load_artifact(*_write_verified(model_root, old)) == obj

@@ -8,6 +8,7 @@ session's top weight. The weight is always on the lifter's plate grid.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from statistics import median
@@ -15,14 +16,21 @@ from statistics import median
 from django.conf import settings
 from django.utils import timezone
 
-from core.models import LB_IN_KG, MLPredictionModel, ModelStatus, Uebung, UserProfile
+from core.models import (
+    LB_IN_KG,
+    MLPopulationModel,
+    MLPredictionModel,
+    ModelStatus,
+    Uebung,
+    UserProfile,
+)
+from ml_coach.artifact_store import ArtifactError, load_cached
+from ml_coach.coach_model import CoachModel, decide, loaded, plate_step
 from ml_coach.features import FEATURE_VERSION
-from ml_coach.model import CoachModel, decide, loaded, plate_step
-from ml_coach.population import load_population
+from ml_coach.population_model import PopulationModel
 from ml_coach.recommendation import Recommendation
 from ml_coach.records import records_for
 from ml_coach.sessions import Session, epley, group_sessions
-from ml_coach.storage import ArtifactError, load_cached
 
 logger = logging.getLogger(__name__)
 LB_KG = float(LB_IN_KG)
@@ -66,6 +74,34 @@ def active_model_row(user_id: int, uebung_id: int) -> MLPredictionModel | None:
         .only("id", "artifact_path", "artifact_sha256", "uses_model", "feature_version")
         .first()
     )
+
+
+def population_ref(row: MLPopulationModel) -> dict:
+    return {"id": row.pk, "path": row.artifact_path, "sha256": row.artifact_sha256}
+
+
+def load_population(ref: Mapping) -> PopulationModel | None:
+    """The referenced population model, hash-verified (through the LRU); None if unusable."""
+    if not ref or not ref.get("path"):
+        return None
+    try:
+        model = load_cached(ref["path"], ref["sha256"])
+    except ArtifactError:
+        logger.warning("refusing population artifact %s: hash check failed", ref.get("id"))
+        return None
+    if not isinstance(model, PopulationModel) or model.feature_version != FEATURE_VERSION:
+        return None
+    return model
+
+
+def active_population() -> tuple[dict, PopulationModel] | None:
+    """(reference, model) of the ACTIVE population model, or None when absent/unusable."""
+    row = MLPopulationModel.objects.filter(status=ModelStatus.ACTIVE).first()
+    if row is None:
+        return None
+    ref = population_ref(row)
+    model = load_population(ref)
+    return (ref, model) if model is not None else None
 
 
 def model_version(row: MLPredictionModel | None) -> str:

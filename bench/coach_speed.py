@@ -1,6 +1,6 @@
 """Speed and size of the coach, measured on a real log (no database needed):
 
-    DJANGO_SETTINGS_MODULE=homegym.settings python -m ml_coach.speed [LOG] [--population DIR]
+    DJANGO_SETTINGS_MODULE=homegym.settings python -m bench.coach_speed [LOG] [--population DIR]
 
 Prints: per-(user, exercise) training time for the first 1,000 sets of the log's largest
 exercise (one core), the population model's fit time, one prediction with the models loaded,
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
-from ml_coach.evaluate import DEFAULT_DIR
+from bench.evaluate import DEFAULT_DIR
 
 
 def _median_ms(fn, repeat: int) -> float:
@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from ml_coach.backtest import exercise_history, load_log, population_files
-    from ml_coach.model import decide, fit_coach, loaded
-    from ml_coach.population import fit_population
+    from ml_coach.coach_model import decide, fit_coach, loaded
+    from ml_coach.population_model import fit_population
     from ml_coach.sessions import group_sessions
 
     exercises = load_log(args.log)

@@ -4,16 +4,18 @@ One lifter's log is too short to learn progression patterns from (the old guide'
 forest was 27 % worse than repeating the last weight); pooled over many lifters, a gradient
 boosted model on relative changes learns them. It predicts the relative change of the next
 session's top weight; per (user, exercise) the coach then decides from that user's own past
-whether this model or "repeat last weight" serves them better (``ml_coach.model``).
+whether this model or "repeat last weight" serves them better (``ml_coach.coach_model``).
 
 So that this decision is honest for lifters whose data trained the model, the artifact also
 holds fold models, each trained without one group of lifters: a lifter's past is judged with
 the fold model that never saw them. The full model serves.
+
+Pure: no database. Training it from the database is ``ml_coach.ml_trainer``; loading the
+verified artifact for serving is ``ml_coach.prediction_service``.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +26,6 @@ from ml_coach.features import FEATURE_VERSION, N_FEATURES, training_rows
 from ml_coach.sessions import Session
 from ml_coach.trees import CompactTrees
 
-logger = logging.getLogger(__name__)
 SEED = 42
 N_FOLDS = 3
 POPULATION_PARAMS = {"max_iter": 200, "learning_rate": 0.05, "max_depth": 4}
@@ -142,111 +143,3 @@ def fit_population(
         model.fold_ids = sorted(model.folds)
     model.params["fit_seconds"] = round(time.perf_counter() - t0, 3)
     return model
-
-
-# --- database glue: the nightly job's entry point and the verified loader -----------------
-
-
-def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:
-    """Every user's loaded sessions per exercise, from the database (one streamed query)."""
-    from core.models import Satz
-    from ml_coach.model import loaded, plate_step
-    from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row
-    from ml_coach.sessions import group_sessions
-
-    rows = (
-        Satz.objects.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
-        .values_list("einheit__user_id", "uebung_id", "uebung__increment_kg", *SET_COLUMNS)
-        .iterator(chunk_size=5000)
-    )
-    grouped: dict[tuple[int, int], tuple[float, list[SetRecord]]] = {}
-    for uid, ueb, inc, *set_row in rows:
-        _, recs = grouped.setdefault((uid, ueb), (float(inc or 2.5), []))
-        recs.append(record_from_row(*set_row))
-    out: dict[str, list[ExerciseHistory]] = {}
-    for (uid, _), (inc, recs) in grouped.items():
-        sessions = loaded(group_sessions(recs))
-        if len(sessions) >= min_sessions:
-            step = plate_step([s.top_weight for s in sessions], inc)
-            out.setdefault(str(uid), []).append((sessions, step))
-    return out
-
-
-def train_population_model():
-    """Train the population model on all users and make it the ACTIVE row (FAILED on error,
-    keeping the previous one). Returns the ``core.models.MLPopulationModel`` row."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from core.models import MLPopulationModel, ModelStatus
-    from ml_coach.storage import save_artifact
-    from ml_coach.trainer import library_versions
-
-    started = time.perf_counter()
-    try:
-        lifters = user_histories()
-        model = fit_population(lifters)
-        path, sha = save_artifact(model, "population")
-        row = MLPopulationModel(
-            status=ModelStatus.TRAINING,
-            artifact_path=path,
-            artifact_sha256=sha,
-            algorithm="population_hgb",
-            parameters=model.params | {"n_folds": model.n_folds},
-            feature_version=model.feature_version,
-            library_versions=library_versions(),
-            n_samples=model.n_rows,
-            n_users=model.n_lifters,
-            trained_at=timezone.now(),
-            training_seconds=time.perf_counter() - started,
-        )
-        with transaction.atomic():
-            for old in MLPopulationModel.objects.select_for_update().filter(
-                status=ModelStatus.ACTIVE
-            ):
-                old.status = ModelStatus.OUTDATED
-                old.save(update_fields=["status", "updated_at"])
-            row.status = ModelStatus.ACTIVE
-            row.save()
-        return row
-    except Exception as exc:
-        logger.exception("population training failed")
-        return MLPopulationModel.objects.create(
-            status=ModelStatus.FAILED,
-            error_text=f"{type(exc).__name__}: {exc}"[:5000],
-            library_versions=library_versions(),
-            trained_at=timezone.now(),
-            training_seconds=time.perf_counter() - started,
-        )
-
-
-def population_ref(row) -> dict:
-    return {"id": row.pk, "path": row.artifact_path, "sha256": row.artifact_sha256}
-
-
-def load_population(ref: Mapping) -> PopulationModel | None:
-    """The referenced population model, hash-verified (through the LRU); None if unusable."""
-    from ml_coach.storage import ArtifactError, load_cached
-
-    if not ref or not ref.get("path"):
-        return None
-    try:
-        model = load_cached(ref["path"], ref["sha256"])
-    except ArtifactError:
-        logger.warning("refusing population artifact %s: hash check failed", ref.get("id"))
-        return None
-    if not isinstance(model, PopulationModel) or model.feature_version != FEATURE_VERSION:
-        return None
-    return model
-
-
-def active_population() -> tuple[dict, PopulationModel] | None:
-    """(reference, model) of the ACTIVE population model, or None when absent/unusable."""
-    from core.models import MLPopulationModel, ModelStatus
-
-    row = MLPopulationModel.objects.filter(status=ModelStatus.ACTIVE).first()
-    if row is None:
-        return None
-    ref = population_ref(row)
-    model = load_population(ref)
-    return (ref, model) if model is not None else None

@@ -8,6 +8,7 @@ file raises ``ArtifactError`` before any unpickling; callers fall back to the ba
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -18,9 +19,26 @@ from pathlib import Path
 
 from django.conf import settings
 
+# Artifacts written before these modules got their present names name their classes by the
+# old module path; pickle looks classes up by that path, so it is translated while loading.
+RENAMED_MODULES = {
+    "ml_coach.model": "ml_coach.coach_model",
+    "ml_coach.population": "ml_coach.population_model",
+}
+
 
 class ArtifactError(Exception):
     """The artifact is missing, outside the model root, or does not match its hash."""
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        return super().find_class(RENAMED_MODULES.get(module, module), name)
+
+
+def unpickle(data: bytes) -> object:
+    """``pickle.loads`` that also reads artifacts written under the old module names."""
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def model_root() -> Path:
@@ -86,7 +104,7 @@ def read_verified(relative_path: str, expected_sha256: str) -> bytes:
 def load_artifact(relative_path: str, expected_sha256: str) -> object:
     """Verify, then unpickle (the bytes hashed are the bytes unpickled: no check-then-swap)."""
     data = read_verified(relative_path, expected_sha256)
-    return pickle.loads(data)
+    return unpickle(data)
 
 
 def delete_artifact(relative_path: str) -> None:

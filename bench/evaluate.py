@@ -2,7 +2,7 @@
 population, exactly as ``manage.py backtest_ml FILE --population DIR`` does it (same functions;
 here each file is parsed once instead of once per run).
 
-    DJANGO_SETTINGS_MODULE=homegym.settings python -m ml_coach.evaluate \
+    DJANGO_SETTINGS_MODULE=homegym.settings python -m bench.evaluate \
         [--dir ../shared/data/workouts] [--algorithm coach|guide_rf] [--json OUT] [--markdown]
 """
 
@@ -29,7 +29,7 @@ def evaluate(
     log=print,
 ) -> dict:
     from ml_coach.backtest import exercise_history, file_digest, load_log, run_backtest
-    from ml_coach.population import fit_population
+    from ml_coach.population_model import fit_population
 
     files = sorted(directory.glob("*.csv"))
     parsed, histories, digests = {}, {}, {}
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         log=lambda m: print(m, file=sys.stderr, flush=True),
     )
     summary["seconds"] = round(time.perf_counter() - t0, 1)
-    summary["command"] = " ".join(["python -m ml_coach.evaluate", *(argv or sys.argv[1:])])
+    summary["command"] = " ".join(["python -m bench.evaluate", *(argv or sys.argv[1:])])
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1))
     print(markdown(summary))

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 
 from core.models import MLPredictionModel, ModelStatus, Uebung, UserProfile
-from ml_coach.predictor import MLPredictor, format_delta
-from ml_coach.storage import model_cache
-from ml_coach.trainer import train_and_store
+from ml_coach.artifact_store import model_cache
+from ml_coach.ml_trainer import train_and_store
+from ml_coach.prediction_service import MLPredictor, format_delta
 from tests.ml_coach.conftest import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
