@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Routine, RoutineExercise, Satz, Trainingseinheit, WorkoutExercise
-from ml_coach import cache as coach_cache
+from ml_coach import prediction_cache as coach_cache
 from tests.web.history import make_history
 
 pytestmark = pytest.mark.django_db
