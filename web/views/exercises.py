@@ -20,7 +20,7 @@ from web.forms import visible_exercises
 from web.history import HISTORY_TABLE_ROWS, exercise_history_data
 from web.pagination import BadPage, pager, paginate
 from web.units import user_unit
-from web.views.common import bad_request
+from web.views.common import bad_request, is_htmx
 
 
 @login_required
@@ -36,7 +36,10 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     except BadPage as exc:
         return bad_request(request, str(exc))
     context = {"form": form, "n_found": len(entries), **pager(request, page)}
-    return render(request, "web/exercise_list.html", context)
+    response = render(request, "web/exercise_list.html", context)
+    if is_htmx(request):
+        response["HX-Push-Url"] = request.get_full_path()  # back button and links keep the search
+    return response
 
 
 def _own_exercise(request: HttpRequest, pk: int) -> Uebung:
