@@ -165,7 +165,7 @@ def test_catalogue_search_and_filters(view, lifter, browser, live_server):
         view.wait_for_function(
             "() => document.querySelector('#exercise-results').textContent.includes('Bankdrücken')"
         )
-        screenshot(view, "exercise-catalogue")
+        screenshot(view, "exercise-catalogue", full_page=False)
     assert view.js_errors == []
 
     # Without JavaScript the same form works by its submit button.
