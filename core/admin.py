@@ -141,6 +141,15 @@ class RoutineAdmin(admin.ModelAdmin):
     inlines = [RoutineExerciseInline]
 
 
+@admin.register(RoutineExercise)
+class RoutineExerciseAdmin(admin.ModelAdmin):
+    list_display = ("routine", "position", "uebung", "sets", "target_reps")
+    search_fields = ("routine__name", "routine__user__username", "uebung__name")
+    list_select_related = ("routine", "uebung")
+    autocomplete_fields = ("uebung",)
+    raw_id_fields = ("routine",)
+
+
 @admin.register(ImportDraft)
 class ImportDraftAdmin(admin.ModelAdmin):
     """Read-only: a draft is the lifter's upload, waiting for their confirmation."""

@@ -56,7 +56,8 @@ def stage_upload(user, data: dict) -> tuple[ImportDraft, ParsedLog]:
     upload = data["datei"]
     raw = upload.read()  # bytes: the importer detects the encoding (UTF-8, BOM, cp1252 …)
     parsed = parse_upload(raw, data.get("format"), data.get("unit"))
-    ImportDraft.objects.filter(user=user, created_at__lt=timezone.now() - DRAFT_MAX_AGE).delete()
+    # Abandoned previews (anyone's) go after a day: one cheap delete per upload.
+    ImportDraft.objects.filter(created_at__lt=timezone.now() - DRAFT_MAX_AGE).delete()
     draft = ImportDraft.objects.create(
         user=user, filename=upload.name[:255], data=raw, format=data.get("format") or "auto"
     )

@@ -84,7 +84,7 @@ def start_now(request: HttpRequest, name: str, plan: list[PlannedExercise]) -> H
 @login_required
 @require_POST
 def workout_repeat(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Wie letztes Mal": the same exercises, set counts and reps as this workout."""
+    """Wie letztes Mal: a new workout with this one's exercises, set counts and reps."""
     einheit = own_workout(request, pk)
     return start_now(request, einheit.name, plan_of_workout(einheit))
 
