@@ -5,12 +5,10 @@ Others' ids answer 404 (not 403): an id that is not yours does not exist for you
 
 from __future__ import annotations
 
-import logging
 import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -30,11 +28,13 @@ from api.serializers import (
     TrainResponseSerializer,
 )
 from core.models import Uebung
-from workers import dispatch, training
-from workers.dispatch import BrokerUnavailable, queue_job
+from ml_coach.ml_trainer import exercises_with_enough_data
+from ml_coach.prediction_cache import cached_recommendation
+from workers.dispatch import BrokerUnavailable, broker_breaker, queue_job
 from workers.models import TrainingJob
+from workers.tasks import retrain_model
+from workers.training import sample_count
 
-logger = logging.getLogger(__name__)
 TASK_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 UNAVAILABLE = "Hintergrunddienst (Celery/Redis) gerade nicht erreichbar; bitte später erneut."
@@ -62,7 +62,7 @@ class MLTrainThrottle(ScopedRateThrottle):
     """The ``ml_train`` rate; skipped while Redis is known to be down (the request gets 503)."""
 
     def allow_request(self, request, view) -> bool:
-        if dispatch.breaker_open():
+        if broker_breaker.is_open():
             return True
         return super().allow_request(request, view)
 
@@ -71,7 +71,7 @@ def visible_exercise(user, uebung_id: int) -> Uebung:
     """The exercise if the user may see it (catalogue or their own), else 404."""
     if not 0 < uebung_id <= MAX_ID:
         raise NotFound()
-    uebung = Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user), pk=uebung_id).first()
+    uebung = Uebung.objects.visible_to(user).filter(pk=uebung_id).first()
     if uebung is None:
         raise NotFound()
     return uebung
@@ -110,37 +110,34 @@ class TrainView(APIView):
         uebung_id = payload.validated_data.get("uebung_id")
         if uebung_id is not None:
             visible_exercise(target, uebung_id)
-            n = training.sample_count(target.pk, uebung_id)
+            n = sample_count(target.pk, uebung_id)
             if n < settings.ML_MIN_SAMPLES:
                 raise BadRequest(f"Nicht genug Daten: {n}/{settings.ML_MIN_SAMPLES} Sätze.")
-            exercises = [uebung_id]
+            uebung_ids = [uebung_id]
         else:
-            exercises = training.exercises_with_enough_data(target.pk)
-            if not exercises:
+            uebung_ids = exercises_with_enough_data(target.pk)
+            if not uebung_ids:
                 raise BadRequest("Keine Übungen mit genug Daten gefunden.")
-
-        from workers.tasks import retrain_model
 
         jobs = []
         try:
-            for exercise_id in exercises:
+            for uebung_id in uebung_ids:
                 job = queue_job(
                     request.user,
                     retrain_model,
-                    (target.pk, exercise_id),
+                    (target.pk, uebung_id),
                     target.pk,
-                    exercise_id,
+                    uebung_id,
                     force=True,
                 )
                 jobs.append(
                     {
                         "task_id": job.task_id,
-                        "uebung_id": exercise_id,
+                        "uebung_id": uebung_id,
                         "status_url": f"/api/ml/tasks/{job.task_id}/",
                     }
                 )
-        except BrokerUnavailable as exc:
-            logger.warning("Training für user=%s nicht eingeplant: %s", target.pk, exc)
+        except BrokerUnavailable:  # logged where it happened (workers.dispatch)
             return Response({"detail": UNAVAILABLE}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response(
             {"task_ids": [job["task_id"] for job in jobs], "jobs": jobs},
@@ -164,16 +161,11 @@ class PredictView(APIView):
         summary="Die eigene Empfehlung für eine Übung",
         responses={
             200: RecommendationSerializer,
-            503: OpenApiResponse(ErrorSerializer, description="Coach nicht verfügbar."),
             **COMMON_ERRORS,
         },
     )
     def get(self, request: Request, uebung_id: int) -> Response:
         uebung = visible_exercise(request.user, uebung_id)
-        try:
-            from ml_coach.prediction_cache import cached_recommendation
-        except ImportError:
-            return Response({"detail": "Coach nicht installiert."}, status=503)
         recommendation = cached_recommendation(request.user.pk, uebung.pk)
         return Response(recommendation.to_dict())
 

@@ -1,11 +1,9 @@
 """What the bench needs to know about the coach's shape, read only through its public API.
 
-Since phase 2 the coach is a cross-lifter population model (``ml_coach.population_model``) plus a
-small per-(user, exercise) decision artifact that refers to it. The figures then need a
+The coach is a cross-lifter population model (``ml_coach.population_model``) plus a small
+per-(user, exercise) decision artifact that refers to it. The figures therefore need a
 population model: trained on the shared logs for the database-free figures, and through the
-product's ``train_population_model`` (as the nightly job does) for the database ones. With a
-coach without population model every helper here returns ``None`` and the figures measure
-the per-(user, exercise) models alone.
+product's ``train_population_model`` (as the nightly job does) for the database ones.
 """
 
 from __future__ import annotations
@@ -21,14 +19,6 @@ from bench import data
 FAKE_REF = {"id": 0, "path": "-", "sha256": "-"}
 
 
-def has_population() -> bool:
-    try:
-        import ml_coach.population_model  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class SharedPopulation:
     model: object
@@ -38,24 +28,14 @@ class SharedPopulation:
 
 
 @cache
-def shared_population(exclude: tuple[str, ...] = ()) -> SharedPopulation | None:
+def shared_population(exclude: tuple[str, ...] = ()) -> SharedPopulation:
     """The population model fitted (full + folds, one core) on the shared logs except
-    ``exclude``, as ``bench.coach_speed`` and the backtest build it from files."""
-    if not has_population():
-        return None
-    from ml_coach.backtest import exercise_history, load_log
+    ``exclude``, from the files as ``bench.coach_speed`` and the backtest read them."""
+    from ml_coach.backtest import histories_from_files
     from ml_coach.population_model import fit_population
 
-    lifters = {}
-    for name, path in data.log_files().items():
-        if name in exclude:
-            continue
-        histories = []
-        for records in load_log(path).values():
-            _, sessions, step = exercise_history(records)
-            if len(sessions) >= 2:
-                histories.append((sessions, step))
-        lifters[name] = histories
+    paths = [path for name, path in data.log_files().items() if name not in exclude]
+    lifters = histories_from_files(paths)
     with threadpool_limits(limits=1):
         start = time.perf_counter()
         model = fit_population(lifters)
@@ -64,7 +44,7 @@ def shared_population(exclude: tuple[str, ...] = ()) -> SharedPopulation | None:
 
 
 def fit_kwargs(population: SharedPopulation | None, lifter_key: str) -> dict:
-    """Extra ``fit_coach`` arguments for a coach with a population model."""
+    """Extra ``fit_coach`` arguments: the population model to judge, if one is given."""
     if population is None:
         return {}
     return {"population": population.model, "lifter_key": lifter_key, "population_ref": FAKE_REF}
@@ -77,12 +57,10 @@ def predict_kwargs(population: SharedPopulation | None) -> dict:
 _db_population: dict = {}
 
 
-def ensure_db_population() -> tuple[object, float | None] | None:
+def ensure_db_population() -> tuple[object, float | None]:
     """The ACTIVE population row of the bench database, trained once per bench run (over
     every bench user, as the nightly job would; an earlier run's row may come from other
     code); (row, seconds if trained by this call)."""
-    if not has_population():
-        return None
     from core.models import MLPopulationModel, ModelStatus
     from ml_coach.ml_trainer import train_population_model
     from ml_coach.prediction_service import active_population
@@ -99,18 +77,11 @@ def ensure_db_population() -> tuple[object, float | None] | None:
     return row, seconds
 
 
-def population_files_kb(row) -> tuple[float, float | None]:
-    """(served artifact, separate fold-model artifact or None) sizes in KB of a population
-    row; since the fold models moved into the one artifact the second is None."""
+def population_file_kb(row) -> float:
+    """Size in KB of a population row's artifact (the served model and its fold models)."""
     from ml_coach.artifact_store import model_root
-    from ml_coach.prediction_service import load_population, population_ref
 
-    served = (model_root() / row.artifact_path).stat().st_size / 1024
-    model = load_population(population_ref(row))
-    folds_ref = getattr(model, "folds_ref", None) or {}
-    if not folds_ref.get("path"):
-        return served, None
-    return served, (model_root() / folds_ref["path"]).stat().st_size / 1024
+    return (model_root() / row.artifact_path).stat().st_size / 1024
 
 
 def test_files(n: int) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from ml_coach.backtest import exercise_history, load_log, population_files
+    from ml_coach.backtest import exercise_history, histories_from_files, load_log, population_files
     from ml_coach.coach_model import decide, fit_coach, loaded
     from ml_coach.population_model import fit_population
     from ml_coach.sessions import group_sessions
@@ -48,14 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     exercises = load_log(args.log)
     name, records = max(exercises.items(), key=lambda kv: len(kv[1]))
     records = records[: args.sets]
-    lifters = {}
-    for path in population_files(args.population, args.log):
-        hist = []
-        for recs in load_log(path).values():
-            _, sessions, step = exercise_history(recs)
-            if len(sessions) >= 2:
-                hist.append((sessions, step))
-        lifters[path.name] = hist
+    lifters = histories_from_files(population_files(args.population, args.log))
     t0 = time.perf_counter()
     population = fit_population(lifters, n_folds=3)
     pop_fit = time.perf_counter() - t0

@@ -133,11 +133,10 @@ def analyze() -> None:
 
 def uebung_ids(user, names: tuple[str, ...] | None = None) -> dict[str, int]:
     """The user's exercise ids by name (catalogue or own), in the order of ``names``."""
-    from django.db.models import Q
 
     from core.models import Uebung
 
-    qs = Uebung.objects.filter(Q(owner=user) | Q(owner__isnull=True), saetze__einheit__user=user)
+    qs = Uebung.objects.visible_to(user).filter(saetze__einheit__user=user)
     found = dict(qs.distinct().values_list("name", "pk"))
     if names is None:
         return found

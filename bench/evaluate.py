@@ -2,8 +2,8 @@
 population, exactly as ``manage.py backtest_ml FILE --population DIR`` does it (same functions;
 here each file is parsed once instead of once per run).
 
-    DJANGO_SETTINGS_MODULE=homegym.settings python -m bench.evaluate \
-        [--dir ../shared/data/workouts] [--algorithm coach|guide_rf] [--json OUT] [--markdown]
+    python -m bench.evaluate [--dir ../shared/data/workouts] [--algorithm coach|guide_rf]
+                             [--only p51 p79] [--json OUT] [--markdown]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def evaluate(
     only: list[str] | None = None,
     log=print,
 ) -> dict:
-    from ml_coach.backtest import exercise_history, file_digest, load_log, run_backtest
+    from ml_coach.backtest import exercise_histories, file_digest, load_log, run_backtest
     from ml_coach.population_model import fit_population
 
     files = sorted(directory.glob("*.csv"))
@@ -36,12 +36,7 @@ def evaluate(
     for path in files:
         parsed[path.name] = load_log(path, "auto")
         digests[path.name] = file_digest(path)
-        hist = []
-        for records in parsed[path.name].values():
-            _, sessions, step = exercise_history(records)
-            if len(sessions) >= 2:
-                hist.append((sessions, step))
-        histories[path.name] = hist
+        histories[path.name] = exercise_histories(parsed[path.name])
     lifters = []
     for path in files:
         name = path.name

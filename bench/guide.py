@@ -1,12 +1,12 @@
 """The headline: the deployment guide's model against ours, on the same real logs.
 
 The guide's configuration is ``RandomForestRegressor(n_estimators=50, max_depth=10)`` per
-(user, exercise) on *absolute* weights; ours is whatever ``ml_coach.coach_model.fit_coach`` trains
-today. Both see the same feature rows (``ml_coach.features.row_at``) and the same split: for
+(user, exercise) on *absolute* weights; ours is what ``ml_coach.coach_model.fit_coach``
+trains. Both see the same feature rows (``ml_coach.features.row_at``) and the same split: for
 every exercise with at least 10 sessions, both train on the sessions before the 60 % point
 and then predict every later session's top weight from the history before it (the model is
 not retrained inside the test part, so no prediction can see its own session). The guide's
-forest predicts the weight itself, unrounded, as the guide did; ours goes through
+forest predicts the weight itself, unrounded, as the guide does; ours goes through
 ``CoachModel.predict_weight`` (what a lifter sees). Baseline: repeat the last session.
 """
 
@@ -52,24 +52,21 @@ class Comparison:
 
 def exercise_sessions(name: str):
     """(exercise, loaded sessions) of one log with at least ``MIN_SESSIONS`` sessions."""
-    import ml_coach.coach_model
+    from ml_coach.coach_model import loaded
     from ml_coach.records import records_from_parsed
     from ml_coach.sessions import group_sessions
 
-    loaded = getattr(ml_coach.coach_model, "loaded", lambda sessions: sessions)
     for exercise, records in records_from_parsed(data.parsed(name).sets).items():
         sessions = loaded(group_sessions(records))
         if len(sessions) >= MIN_SESSIONS:
             yield exercise, sessions
 
 
-def compare_file(
-    name: str, result: Comparison, with_guide: bool = True, population=None
-) -> Comparison:
+def compare_file(name: str, result: Comparison, population: coach.SharedPopulation) -> Comparison:
     """Train both on each exercise's first 60 % and predict the rest; errors in kg.
 
     ``population``: the coach's population model (``bench.coach.shared_population``), fitted
-    without this lifter, for a coach that has one."""
+    without this lifter."""
     from core.plates import infer_increment_kg
     from ml_coach.coach_model import MIN_TRAIN_ROWS, baseline_weight, fit_coach, plate_step
     from ml_coach.features import row_at
@@ -97,27 +94,24 @@ def compare_file(
             continue
         result.exercises += 1
         forest = None
-        if with_guide:
-            rows = [
-                i
-                for i in range(1, split)
-                if sessions[i - 1].top_weight > 0 and sessions[i].top_weight > 0
-            ]
-            if len(rows) >= MIN_TRAIN_ROWS:
-                x = np.vstack([row_at(sessions, i, step) for i in rows])
-                y = np.asarray([sessions[i].top_weight for i in rows])
-                start = time.perf_counter()
-                forest = guide_forest().fit(x, y)
-                result.guide_fit_s.append(time.perf_counter() - start)
-                result.guide_bytes.append(
-                    len(pickle.dumps(forest, protocol=pickle.HIGHEST_PROTOCOL))
-                )
-            x_test = np.vstack([row_at(sessions, i, step) for i in tests])
-            guide_pred = (
-                forest.predict(x_test)
-                if forest is not None
-                else np.asarray([sessions[i - 1].top_weight for i in tests])
-            )
+        rows = [
+            i
+            for i in range(1, split)
+            if sessions[i - 1].top_weight > 0 and sessions[i].top_weight > 0
+        ]
+        if len(rows) >= MIN_TRAIN_ROWS:
+            x = np.vstack([row_at(sessions, i, step) for i in rows])
+            y = np.asarray([sessions[i].top_weight for i in rows])
+            start = time.perf_counter()
+            forest = guide_forest().fit(x, y)
+            result.guide_fit_s.append(time.perf_counter() - start)
+            result.guide_bytes.append(len(pickle.dumps(forest, protocol=pickle.HIGHEST_PROTOCOL)))
+        x_test = np.vstack([row_at(sessions, i, step) for i in tests])
+        guide_pred = (
+            forest.predict(x_test)
+            if forest is not None
+            else np.asarray([sessions[i - 1].top_weight for i in tests])
+        )
         for k, i in enumerate(tests):
             past = sessions[:i]
             actual = sessions[i].top_weight
@@ -125,9 +119,8 @@ def compare_file(
                 past, step, sessions[i].start, **coach.predict_kwargs(population)
             )
             result.ours_err.append(abs(predicted - actual))
-            result.base_err.append(abs(baseline_weight(past, step) - actual))
-            if with_guide:
-                result.guide_err.append(abs(float(guide_pred[k]) - actual))
+            result.base_err.append(abs(baseline_weight(past) - actual))
+            result.guide_err.append(abs(float(guide_pred[k]) - actual))
         if forest is not None and ours.uses_model and len(result.samples) < 20:
             result.samples.append((sessions, step, ours, forest, population))
     return result
@@ -168,15 +161,9 @@ def ratio_figure(name: str, guide: float, ours: float, unit: str, what: str) -> 
     )
 
 
-def population_bytes(population) -> int:
-    """Stored size of the population model: the served file plus the fold models' file."""
-    if population is None:
-        return 0
-    model = population.model
-    served = len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    if not hasattr(model, "folds_ref"):  # the fold models are part of the one artifact
-        return served
-    return served + len(pickle.dumps(model.folds or {}, protocol=pickle.HIGHEST_PROTOCOL))
+def population_bytes(population: coach.SharedPopulation) -> int:
+    """Stored size of the population model (served model and fold models: one artifact)."""
+    return len(pickle.dumps(population.model, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def run(ctx: Context) -> list[Figure]:
@@ -185,13 +172,13 @@ def run(ctx: Context) -> list[Figure]:
     result = Comparison()
     with threadpool_limits(limits=1):
         for name in names:
-            compare_file(name, result, population=population)
+            compare_file(name, result, population)
         ours_ms, guide_ms = predict_times(result.samples, ctx.sizes.guide_predict_calls)
     scope = f"{result.exercises} exercises of the {len(names)} largest logs ({', '.join(names)})"
     n_ours, n_guide = len(result.ours_fit_s), len(result.guide_fit_s)
     fit_ours = statistics.median(result.ours_fit_s) * 1000
     fit_guide = statistics.median(result.guide_fit_s) * 1000
-    pop_s = population.fit_seconds if population is not None else 0.0
+    pop_s = population.fit_seconds
     total_ours_s = sum(result.ours_fit_s) + pop_s
     total_guide_s = sum(result.guide_fit_s)
     kb_ours = statistics.median(result.ours_bytes_in_use or result.ours_bytes) / 1024
@@ -206,8 +193,6 @@ def run(ctx: Context) -> list[Figure]:
     pop_note = (
         f"; plus the population model (once, {len(population.lifters)} other lifters, "
         f"{population.n_rows:,} rows): {pop_s:.1f} s, {pop_kb:.0f} KB"
-        if population is not None
-        else ""
     )
     figures = [
         Figure("guide RF: train one model", fit_guide, "ms", runs=n_guide, note=scope),
@@ -231,9 +216,7 @@ def run(ctx: Context) -> list[Figure]:
             fit_guide,
             fit_ours,
             "ms",
-            "median; without the nightly population fit"
-            if population is not None
-            else "median per model",
+            "median; without the nightly population fit",
         ),
         ratio_figure(
             "training time, all models",
@@ -241,14 +224,14 @@ def run(ctx: Context) -> list[Figure]:
             total_ours_s,
             "s",
             f"all models of these lifters: {n_guide} forests vs {n_ours} coach models"
-            + (" + population model" if population is not None else ""),
+            " + population model",
         ),
         ratio_figure(
             "artifact storage",
             total_guide_kb,
             total_ours_kb,
             "KB",
-            "all models of these lifters" + (" incl. population" if population else ""),
+            "all models of these lifters incl. population",
         ),
         ratio_figure("predict time", p_guide, p_ours, "ms", "p50, one row incl. features"),
         ratio_figure("backtest MAE", m_guide, m_ours, "kg", "same predictions"),
@@ -256,7 +239,8 @@ def run(ctx: Context) -> list[Figure]:
             "ours ÷ repeat last session: backtest MAE",
             m_ours / m_base,
             "×",
-            note=f"{m_ours:.2f} vs {m_base:.2f} kg; frozen-at-60 % protocol, not issue 3's",
+            note=f"{m_ours:.2f} vs {m_base:.2f} kg; frozen-at-60 % protocol, not the "
+            "walk-forward backtest's",
         ),
     ]
     return figures

@@ -102,11 +102,6 @@ def timed_figure(
     )
 
 
-def missing(name: str, why: str) -> Figure:
-    """A figure that could not be measured in this run: shown, never counted as a pass."""
-    return Figure(name=name, median=None, unit="", target="", passed=None, note=why)
-
-
 def summary(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), percentile(samples, 99)
 

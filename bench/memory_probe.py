@@ -1,9 +1,9 @@
 """Run in a fresh process: RSS before and after loading N distinct verified models.
 
-Reads ``{"models": [[artifact_path, sha256], ...], "population": ref or null}`` as JSON on
-stdin. The first model is loaded before the "before" reading so that imports (scikit-learn,
-numpy) are not counted as model memory; the population model (phase-2 coach) is loaded last,
-and its RSS is reported separately.
+Reads ``{"models": [[artifact_path, sha256], ...], "population": ref}`` as JSON on stdin.
+The first model is loaded before the "before" reading so that imports (scikit-learn, numpy)
+are not counted as model memory; the population model is loaded last, and its RSS is
+reported separately.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
 
     django.setup()
     from ml_coach.artifact_store import load_cached
+    from ml_coach.prediction_service import load_population
 
     first, *rest = models
     load_cached(*first)
@@ -38,13 +39,9 @@ def main() -> None:
     kept = [load_cached(path, sha) for path, sha in rest]
     gc.collect()
     after = rss_bytes()
-    population = None
-    if payload.get("population"):
-        from ml_coach.prediction_service import load_population
-
-        kept.append(load_population(payload["population"]))
-        gc.collect()
-        population = rss_bytes()
+    kept.append(load_population(payload["population"]))
+    gc.collect()
+    population = rss_bytes()
     print(
         json.dumps(
             {

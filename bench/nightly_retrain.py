@@ -5,9 +5,8 @@ Redis; PostgreSQL is the database. The work is what beat's ``nightly_full_retrai
 (``workers.tasks.nightly_signature``: population model first, then one task per user) for
 ``nightly_users`` replayed real lifters × their ``nightly_exercises`` busiest exercises.
 The clock runs from queueing to the last model row written; worker start-up is not counted.
-Started by the workers helper as a standalone script on synthetic lifters; here the lifters
-are real logs replayed, the database is the bench's PostgreSQL, and the note says how many
-cores the workers actually kept busy (the machine may be shared).
+The lifters are real logs replayed, the database is the bench's PostgreSQL, and the note says
+how many cores the workers actually kept busy (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -177,15 +176,11 @@ def active_rows(user_ids: list[int]) -> int:
 
 
 def run(ctx: Context) -> list[Figure]:
-    try:
-        import workers.tasks  # noqa: F401
-    except ImportError as exc:
-        return [Figure("nightly retrain", None, "models/s", note=f"workers not installed: {exc}")]
-    from workers.training import exercises_with_enough_data
+    from ml_coach.ml_trainer import exercises_with_enough_data
 
     sizes = ctx.sizes
     user_ids = build_users(ctx)
-    expected = sum(len(exercises_with_enough_data(uid)) for uid in user_ids)
+    expected = sum(len(exercises_with_enough_data(user_id)) for user_id in user_ids)
     figures: list[Figure] = []
     rates: dict[int, float] = {}
     fan_out_rates: dict[int, float] = {}

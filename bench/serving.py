@@ -43,7 +43,7 @@ def train_serving_models(ctx: Context) -> list[Served]:
     """Replay the largest lifters and train every exercise with enough sets."""
     from core.models import MLPredictionModel, ModelStatus
     from ml_coach.artifact_store import model_root
-    from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_data, train_and_store
+    from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_enough_data, train_and_store
 
     served: list[Served] = []
     lifters = data.lifters_with(1)[: ctx.sizes.serve_lifters]
@@ -51,9 +51,9 @@ def train_serving_models(ctx: Context) -> list[Served]:
         for k, lf in enumerate(lifters):
             user = data.replay(f"bench_serve_{k:02d}", lf.name)
             MLPredictionModel.objects.filter(user=user).delete()
-            for uebung in exercises_with_data(user, 10):
+            for uebung_id in exercises_with_enough_data(user.pk, 10):
                 try:
-                    row = train_and_store(user.pk, uebung.pk)
+                    row = train_and_store(user.pk, uebung_id)
                 except NotEnoughDataError:
                     continue
                 if row.status != ModelStatus.ACTIVE:
@@ -62,7 +62,7 @@ def train_serving_models(ctx: Context) -> list[Served]:
                 served.append(
                     Served(
                         user.pk,
-                        uebung.pk,
+                        uebung_id,
                         row.artifact_path,
                         row.artifact_sha256,
                         size,
@@ -116,20 +116,18 @@ def artifact_figures(served: list[Served]) -> list[Figure]:
     ]
 
 
-def memory_figures(served: list[Served], ctx: Context, population_row=None) -> list[Figure]:
-    """RSS added per loaded model, in a fresh subprocess (``bench.memory_probe``); and, for a
-    coach with a population model, the RSS that model adds once per process."""
+def memory_figures(served: list[Served], ctx: Context, population_row) -> list[Figure]:
+    """RSS added per loaded model, in a fresh subprocess (``bench.memory_probe``), and the RSS
+    the population model adds once per process."""
     models = [s for s in served if s.uses_model][: ctx.sizes.memory_models + 1]
     if len(models) < 3:
         return [Figure("resident memory per loaded model", None, "MB", note="too few models")]
+    from ml_coach.prediction_service import population_ref
+
     payload = {
         "models": [[s.artifact_path, s.sha256] for s in models],
-        "population": None,
+        "population": population_ref(population_row),
     }
-    if population_row is not None:
-        from ml_coach.prediction_service import population_ref
-
-        payload["population"] = population_ref(population_row)
     per_model, population_mb = [], []
     for _ in range(ctx.sizes.memory_runs):
         proc = subprocess.run(
@@ -143,8 +141,7 @@ def memory_figures(served: list[Served], ctx: Context, population_row=None) -> l
         )
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         per_model.append((result["rss_after"] - result["rss_before"]) / result["n"] / 2**20)
-        if result.get("rss_population") is not None:
-            population_mb.append((result["rss_population"] - result["rss_after"]) / 2**20)
+        population_mb.append((result["rss_population"] - result["rss_after"]) / 2**20)
     median = statistics.median(per_model)
     figures = [
         Figure(
@@ -158,29 +155,26 @@ def memory_figures(served: list[Served], ctx: Context, population_row=None) -> l
             note=f"RSS after − before loading {len(models) - 1} distinct models, fresh process",
         )
     ]
-    if population_mb:
-        pop = statistics.median(population_mb)
-        figures.append(
-            Figure(
-                name="resident memory of the population model (once per process)",
-                median=pop,
-                p99=max(population_mb),
-                unit="MB",
-                target=f"≤ {MEMORY_LIMIT_MB:g} MB",
-                passed=pop <= MEMORY_LIMIT_MB,
-                runs=len(population_mb),
-                note="shared by every (user, exercise) model that uses it",
-            )
+    pop = statistics.median(population_mb)
+    figures.append(
+        Figure(
+            name="resident memory of the population model (once per process)",
+            median=pop,
+            p99=max(population_mb),
+            unit="MB",
+            target=f"≤ {MEMORY_LIMIT_MB:g} MB",
+            passed=pop <= MEMORY_LIMIT_MB,
+            runs=len(population_mb),
+            note="shared by every (user, exercise) model that uses it",
         )
+    )
     return figures
 
 
 def population_artifact_figures(population_row, trained_seconds, served) -> list[Figure]:
-    if population_row is None:
-        return []
-    from bench.coach import population_files_kb
+    from bench.coach import population_file_kb
 
-    served_kb, folds_kb = population_files_kb(population_row)
+    served_kb = population_file_kb(population_row)
     users = len({s.user_id for s in served})
     figures = [
         Figure(
@@ -191,11 +185,7 @@ def population_artifact_figures(population_row, trained_seconds, served) -> list
             passed=served_kb <= SIZE_LIMIT_KB,
             runs=1,
             note="one per instance, used by all users; "
-            + (
-                "includes the fold models used to judge lifters at training time"
-                if folds_kb is None
-                else f"fold models in their own file: {folds_kb:.0f} KB (not loaded to serve)"
-            ),
+            "includes the fold models used to judge lifters at training time",
         )
     ]
     if trained_seconds is not None:
@@ -220,8 +210,7 @@ def run(ctx: Context) -> list[Figure]:
     from ml_coach.prediction_service import MLPredictor
 
     sizes = ctx.sizes
-    ensured = coach.ensure_db_population()
-    population_row, trained_seconds = ensured if ensured is not None else (None, None)
+    population_row, trained_seconds = coach.ensure_db_population()
     served = train_serving_models(ctx)
     figures = artifact_figures(served)
     figures += population_artifact_figures(population_row, trained_seconds, served)
@@ -305,8 +294,8 @@ def run(ctx: Context) -> list[Figure]:
                 "recommendation, cold (load + verify + predict)",
                 samples,
                 limit=COLD_LIMIT_MS,
-                note="LRU and Redis emptied before each call"
-                + (" (the population model is reloaded too)" if population_row else ""),
+                note="LRU and Redis emptied before each call (the population model is reloaded "
+                "too)",
             )
         )
     return figures

@@ -117,9 +117,7 @@ def runs_for(n_sets: int, runs: int) -> int:
     return runs if n_sets <= 1_000 else max(2, runs // 2)
 
 
-def population_figures(population) -> list[Figure]:
-    if population is None:
-        return []
+def population_figures(population: coach.SharedPopulation) -> list[Figure]:
     return [
         Figure(
             name="population model fit, full + folds (1 core)",

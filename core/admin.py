@@ -1,11 +1,15 @@
-"""Admin for every model of the training log."""
+"""Admin for the training log's models.
+
+``MLPredictionModel``'s admin is registered by ``workers.admin``: its page is where operators
+queue retrains, and queueing is the workers' job. Registering it there, rather than here and
+replaced from there, keeps the layers one-way (workers use core; core knows nothing of them).
+"""
 
 from django.contrib import admin
 
 from core.models import (
     ImportDraft,
     MLPopulationModel,
-    MLPredictionModel,
     Routine,
     RoutineExercise,
     Satz,
@@ -78,26 +82,6 @@ class SatzAdmin(admin.ModelAdmin):
     list_select_related = ("einheit", "einheit__user", "uebung")
     autocomplete_fields = ("uebung",)
     raw_id_fields = ("einheit",)
-
-
-@admin.register(MLPredictionModel)
-class MLPredictionModelAdmin(admin.ModelAdmin):
-    list_display = (
-        "user",
-        "uebung",
-        "status",
-        "uses_model",
-        "n_samples",
-        "r2",
-        "mae",
-        "baseline_mae",
-        "trained_at",
-        "training_seconds",
-    )
-    list_filter = ("status", "uses_model", "algorithm")
-    search_fields = ("user__username", "uebung__name", "error_text")
-    list_select_related = ("user", "uebung")
-    readonly_fields = ARTIFACT_READONLY_FIELDS
 
 
 @admin.register(MLPopulationModel)

@@ -44,8 +44,7 @@ def resolve(user, names: Iterable[str]) -> dict[str, Match]:
         return {}
     own: dict[str, tuple[int, str]] = {}
     catalogue: dict[str, tuple[int, str]] = {}
-    visible = Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user))
-    for pk, name, owner_id in visible.values_list("pk", "name", "owner_id"):
+    for pk, name, owner_id in Uebung.objects.visible_to(user).values_list("pk", "name", "owner_id"):
         table = catalogue if owner_id is None else own
         table.setdefault(fold_name(name), (pk, name))
     own_alias: dict[str, tuple[int, str]] = {}

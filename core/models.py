@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,6 @@ GEWICHT_MAX_KG = Decimal("1000")
 WIEDERHOLUNGEN_MAX = 200
 RPE_MIN = Decimal("1")
 RPE_MAX = Decimal("10")
-LB_IN_KG = Decimal("0.45359237")
 
 
 class DisplayUnit(models.TextChoices):
@@ -47,6 +46,12 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.display_unit})"
+
+
+class UebungQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UebungQuerySet:
+        """The catalogue plus ``user``'s own exercises; other lifters' exercises stay hidden."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
 
 
 class Uebung(models.Model):
@@ -96,6 +101,8 @@ class Uebung(models.Model):
     )
     is_bodyweight = models.BooleanField(_("Körpergewichtsübung"), default=False)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    objects = UebungQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Übung")
@@ -171,7 +178,11 @@ class Satz(models.Model):
     uebung = models.ForeignKey(
         Uebung, verbose_name=_("Übung"), on_delete=models.PROTECT, related_name="saetze"
     )
-    satz_nr = models.PositiveSmallIntegerField(_("Satz-Nr."), default=1)
+    satz_nr = models.PositiveSmallIntegerField(
+        _("Satz-Nr."),
+        blank=True,
+        help_text=_("Leer: die nächste Nummer dieser Übung in der Trainingseinheit."),
+    )
     gewicht = models.DecimalField(
         _("Gewicht (kg)"),
         max_digits=7,
@@ -224,6 +235,17 @@ class Satz(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uebung}: {self.gewicht} kg × {self.wiederholungen}"
+
+    def save(self, *args, **kwargs) -> None:
+        """A set saved without a number becomes the next set of its exercise in the workout."""
+        if self.satz_nr is None:
+            last = Satz.objects.filter(einheit_id=self.einheit_id, uebung_id=self.uebung_id)
+            self.satz_nr = (last.aggregate(m=Max("satz_nr"))["m"] or 0) + 1
+        super().save(*args, **kwargs)
+
+
+# Warm-ups teach the coach nothing: every other set is a working set.
+WORKING_SETS = ~Q(set_type=Satz.SetType.WARMUP)
 
 
 class ModelStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-LB_KG = 0.45359237
+from core.units import LB_KG
 
 # Candidate plate steps in kg, coarsest first: the kg grid and the lb grid.
 _KG_STEPS = [2.5, 2.0, 1.25, 1.0, 0.5]

@@ -229,7 +229,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "workers.tasks.retrain_model": {"queue": "ml"},
     "workers.tasks.retrain_user_models": {"queue": "ml"},
-    "workers.tasks.train_population_model": {"queue": "ml"},
+    "workers.tasks.retrain_population_model": {"queue": "ml"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT

@@ -1,4 +1,5 @@
-"""Model artifacts on disk: written atomically, loaded only after their hash is verified.
+"""Model artifacts on disk: where they live, written atomically, loaded only after their hash
+is verified, and removed.
 
 Pickle executes code while loading, so an artifact is unpickled only when the exact bytes read
 match the sha256 recorded in the database at training time. A tampered, truncated or swapped
@@ -107,9 +108,23 @@ def load_artifact(relative_path: str, expected_sha256: str) -> object:
     return unpickle(data)
 
 
-def delete_artifact(relative_path: str) -> None:
-    if relative_path:
-        _resolve(relative_path).unlink(missing_ok=True)
+def artifact_file(relative_path: str) -> Path | None:
+    """The artifact's absolute path, or None when the path is empty or leaves ML_MODEL_ROOT."""
+    if not relative_path:
+        return None
+    try:
+        return _resolve(relative_path)
+    except ArtifactError:
+        return None
+
+
+def delete_artifact(relative_path: str) -> bool:
+    """Remove the artifact's file; True when there was one. Nothing outside the root is touched."""
+    path = artifact_file(relative_path)
+    if path is None or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    return True
 
 
 class _LRU:
@@ -131,7 +146,7 @@ class _LRU:
         with self._lock:
             self._items[key] = obj
             self._items.move_to_end(key)
-            size = max(1, int(getattr(settings, "ML_MODEL_LRU_SIZE", 64)))
+            size = max(1, settings.ML_MODEL_LRU_SIZE)
             while len(self._items) > size:
                 self._items.popitem(last=False)
         return obj

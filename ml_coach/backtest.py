@@ -28,7 +28,7 @@ from ml_coach.coach_model import (
     plate_step,
 )
 from ml_coach.features import training_rows
-from ml_coach.population_model import PopulationModel, fit_population
+from ml_coach.population_model import ExerciseHistory, PopulationModel, fit_population
 from ml_coach.records import SetRecord, records_from_parsed
 from ml_coach.sessions import Session, group_sessions
 
@@ -222,17 +222,31 @@ def population_files(directory, exclude) -> list[Path]:
     return files
 
 
-def population_from_files(paths: Sequence[Path], fmt: str = "auto") -> PopulationModel | None:
-    """The population model learned from other lifters' logs, one lifter per file."""
-    lifters: dict[str, list] = {}
+def exercise_histories(exercises: Mapping[str, Sequence[SetRecord]]) -> list[ExerciseHistory]:
+    """(loaded sessions, plate step) of every exercise of one log with two or more sessions:
+    what the population model learns from."""
+    histories = []
+    for records in exercises.values():
+        _, sessions, step = exercise_history(records)
+        if len(sessions) >= 2:
+            histories.append((sessions, step))
+    return histories
+
+
+def histories_from_files(
+    paths: Sequence[Path], fmt: str = "auto"
+) -> dict[str, list[ExerciseHistory]]:
+    """Every log's exercise histories by file name (one lifter per file), in the order of
+    ``paths``; files without any are left out."""
+    lifters = {}
     for path in paths:
-        histories = []
-        for records in load_log(path, fmt).values():
-            _, sessions, step = exercise_history(records)
-            if len(sessions) >= 2:
-                histories.append((sessions, step))
+        histories = exercise_histories(load_log(path, fmt))
         if histories:
             lifters[Path(path).name] = histories
-    if not lifters:
-        return None
-    return fit_population(lifters, n_folds=0)
+    return lifters
+
+
+def population_from_files(paths: Sequence[Path], fmt: str = "auto") -> PopulationModel | None:
+    """The population model learned from other lifters' logs, one lifter per file."""
+    lifters = histories_from_files(paths, fmt)
+    return fit_population(lifters, n_folds=0) if lifters else None

@@ -39,11 +39,11 @@ ALGORITHMS = ("coach", "guide_rf")
 
 
 def algorithm_name() -> str:
-    name = getattr(settings, "ML_ALGORITHM", "coach") or "coach"
-    return name if name in ALGORITHMS else "coach"
+    """``settings.ML_ALGORITHM``, or ``coach`` when it names no known algorithm."""
+    return settings.ML_ALGORITHM if settings.ML_ALGORITHM in ALGORITHMS else "coach"
 
 
-def make_estimator(algorithm: str):
+def make_estimator():
     """A fresh, seeded, single-threaded per-(user, exercise) estimator (``guide_rf``)."""
     from sklearn.ensemble import RandomForestRegressor
 
@@ -77,7 +77,7 @@ def plate_step(weights_kg: list[float], configured_kg: float = 2.5) -> float:
     return infer_increment_kg(weights, default=configured_kg)
 
 
-def baseline_weight(sessions: list[Session], step_kg: float) -> float:
+def baseline_weight(sessions: list[Session]) -> float:
     """Repeat the last session's top weight: a weight the lifter demonstrably can load."""
     return sessions[-1].top_weight
 
@@ -268,7 +268,7 @@ def _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0) -> 
     estimator = None
     model_w = base_w.copy()
     if train.sum() >= MIN_TRAIN_ROWS:
-        estimator = make_estimator("guide_rf").fit(x[train], y[train])
+        estimator = make_estimator().fit(x[train], y[train])
         val = ~train
         if val.any():
             pred = estimator.predict(x[val])
@@ -280,7 +280,7 @@ def _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0) -> 
         and val.any()
         and np.abs(model_w[val] - actual[val]).mean() < np.abs(base_w[val] - actual[val]).mean()
     )
-    final = make_estimator("guide_rf").fit(x, y) if uses_model else None
+    final = make_estimator().fit(x, y) if uses_model else None
     params = estimator_params(final or estimator) if (final or estimator) is not None else {}
     model = CoachModel(
         algorithm="guide_rf",
@@ -309,7 +309,7 @@ def decide(
 
     ``sessions`` are the loaded sessions before ``at``; ``n_working`` counts all working sets.
     """
-    weight = baseline_weight(sessions, step_kg)
+    weight = baseline_weight(sessions)
     if n_working < min_samples:
         return weight, "not_enough_data"
     if model is None or not model.uses_model:

@@ -1,9 +1,9 @@
 """Train coach models from the database and record them (the ORM glue around the pure models).
 
 ``train_and_store`` is what the workers call for one (user, exercise); ``MLTrainer`` keeps the
-interface existing deployments use; ``train_population_model`` trains the cross-lifter model
+interface of the deployment guide; ``train_population_model`` trains the cross-lifter model
 the nightly job runs first. Serialising concurrent runs is the caller's job (the workers hold
-a lock); the swap of the ACTIVE row happens in one transaction either way.
+a lock); ``activate`` swaps the ACTIVE row in one transaction either way.
 """
 
 from __future__ import annotations
@@ -12,12 +12,24 @@ import logging
 import platform
 import time
 import traceback
+from collections.abc import Callable
+from types import MethodType
+from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Satz, Uebung
+from core.models import (
+    WORKING_SETS,
+    MLPopulationModel,
+    MLPredictionModel,
+    ModelStatus,
+    Satz,
+    Uebung,
+)
 from ml_coach.artifact_store import save_artifact
 from ml_coach.coach_model import algorithm_name, fit_coach, loaded, plate_step
 from ml_coach.population_model import ExerciseHistory, fit_population
@@ -26,6 +38,8 @@ from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_fo
 from ml_coach.sessions import group_sessions
 
 logger = logging.getLogger(__name__)
+
+TrainedRow = MLPredictionModel | MLPopulationModel
 
 
 class NotEnoughDataError(ValueError):
@@ -43,30 +57,46 @@ def library_versions() -> dict:
     }
 
 
-def default_min_samples() -> int:
-    from django.conf import settings
+def activate(row: TrainedRow) -> TrainedRow:
+    """Save ``row`` as the ACTIVE model of its kind and mark its predecessor OUTDATED, atomically.
 
-    return int(getattr(settings, "ML_MIN_SAMPLES", 10))
-
-
-def _uid(user) -> int:
-    return user if isinstance(user, int) else user.pk
-
-
-def _activate(row: MLPredictionModel) -> MLPredictionModel:
-    """Mark the new row ACTIVE and the previous one OUTDATED, atomically."""
+    A per-user row replaces the ACTIVE row of its (user, exercise); a population row replaces
+    the one ACTIVE population model.
+    """
+    same_kind = type(row).objects.select_for_update().filter(status=ModelStatus.ACTIVE)
+    if isinstance(row, MLPredictionModel):
+        same_kind = same_kind.filter(user_id=row.user_id, uebung_id=row.uebung_id)
     with transaction.atomic():
-        previous = list(
-            MLPredictionModel.objects.select_for_update()
-            .filter(user_id=row.user_id, uebung_id=row.uebung_id, status=ModelStatus.ACTIVE)
-            .exclude(pk=row.pk)
-        )
-        for old in previous:
+        for old in same_kind.exclude(pk=row.pk):
             old.status = ModelStatus.OUTDATED
             old.save(update_fields=["status", "updated_at"])
         row.status = ModelStatus.ACTIVE
         row.save()
     return row
+
+
+def _pairs_with_enough_data(min_samples: int | None, **filters) -> QuerySet:
+    """(user, exercise) pairs with at least ``min_samples`` (default ``ML_MIN_SAMPLES``)
+    working sets: the one rule for "enough data to train"."""
+    minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
+    return (
+        Satz.objects.filter(WORKING_SETS, **filters)
+        .values("einheit__user_id", "uebung_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=minimum)
+    )
+
+
+def exercises_with_enough_data(user_id: int, min_samples: int | None = None) -> list[int]:
+    """Ids of this user's exercises with enough data to train, ascending."""
+    pairs = _pairs_with_enough_data(min_samples, einheit__user_id=user_id)
+    return list(pairs.order_by("uebung_id").values_list("uebung_id", flat=True))
+
+
+def users_with_enough_data(min_samples: int | None = None) -> list[int]:
+    """Ids of the users with at least one exercise with enough data: the nightly fan-out."""
+    pairs = _pairs_with_enough_data(min_samples)
+    return sorted(set(pairs.values_list("einheit__user_id", flat=True)))
 
 
 def train_and_store(
@@ -78,7 +108,7 @@ def train_and_store(
     stays in service. Raises ``NotEnoughDataError`` (without writing a row) below
     ``min_samples`` working sets.
     """
-    min_samples = default_min_samples() if min_samples is None else min_samples
+    min_samples = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
     records = records_for(user_id, uebung_id)
     n_sets = len(records)
     n_working = sum(1 for r in records if not r.is_warmup)
@@ -120,15 +150,68 @@ def train_and_store(
             trained_at=timezone.now(),
             training_seconds=time.perf_counter() - started,
         )
-        return _activate(row)
+        return activate(row)
     except Exception as exc:
-        logger.exception("training failed for user %s exercise %s", user_id, uebung_id)
+        logger.exception("training failed for user=%s uebung=%s", user_id, uebung_id)
         return MLPredictionModel.objects.create(
             user_id=user_id,
             uebung_id=uebung_id,
             status=ModelStatus.FAILED,
             error_text=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"[:5000],
             samples_at_training=n_sets,
+            library_versions=library_versions(),
+            trained_at=timezone.now(),
+            training_seconds=time.perf_counter() - started,
+        )
+
+
+def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:
+    """Every user's loaded sessions per exercise, from the database (one streamed query)."""
+    rows = (
+        Satz.objects.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
+        .values_list("einheit__user_id", "uebung_id", "uebung__increment_kg", *SET_COLUMNS)
+        .iterator(chunk_size=5000)
+    )
+    grouped: dict[tuple[int, int], tuple[float, list[SetRecord]]] = {}
+    for user_id, uebung_id, increment, *set_row in rows:
+        _, records = grouped.setdefault((user_id, uebung_id), (float(increment or 2.5), []))
+        records.append(record_from_row(*set_row))
+    out: dict[str, list[ExerciseHistory]] = {}
+    for (user_id, _), (increment, records) in grouped.items():
+        sessions = loaded(group_sessions(records))
+        if len(sessions) >= min_sessions:
+            step = plate_step([s.top_weight for s in sessions], increment)
+            out.setdefault(str(user_id), []).append((sessions, step))
+    return out
+
+
+def train_population_model() -> MLPopulationModel:
+    """Train the population model on all users and make it the ACTIVE row (FAILED on error,
+    keeping the previous one)."""
+    started = time.perf_counter()
+    try:
+        model = fit_population(user_histories())
+        path, sha = save_artifact(model, "population")
+        return activate(
+            MLPopulationModel(
+                status=ModelStatus.TRAINING,
+                artifact_path=path,
+                artifact_sha256=sha,
+                algorithm="population_hgb",
+                parameters=model.params | {"n_folds": model.n_folds},
+                feature_version=model.feature_version,
+                library_versions=library_versions(),
+                n_samples=model.n_rows,
+                n_users=model.n_lifters,
+                trained_at=timezone.now(),
+                training_seconds=time.perf_counter() - started,
+            )
+        )
+    except Exception as exc:
+        logger.exception("population training failed")
+        return MLPopulationModel.objects.create(
+            status=ModelStatus.FAILED,
+            error_text=f"{type(exc).__name__}: {exc}"[:5000],
             library_versions=library_versions(),
             trained_at=timezone.now(),
             training_seconds=time.perf_counter() - started,
@@ -150,104 +233,61 @@ def metrics_of(row: MLPredictionModel) -> dict:
     }
 
 
-def exercises_with_data(user, min_samples: int) -> list[Uebung]:
-    """The user's exercises with at least ``min_samples`` working sets."""
-    uid = _uid(user)
-    return list(
-        Uebung.objects.filter(saetze__einheit__user_id=uid)
-        .annotate(n=Count("saetze", filter=~Q(saetze__set_type=Satz.SetType.WARMUP)))
-        .filter(n__gte=min_samples)
-        .order_by("pk")
-    )
+class on_class_or_instance:  # lower case: used as a decorator, like ``classmethod``
+    """A method that also works when called on the class: it then runs on a default instance.
+
+    The deployment guide calls ``MLTrainer.train_all_user_models(user=user, min_samples=10)``
+    on the class; code that configures a trainer calls it on an instance.
+    """
+
+    def __init__(self, method: Callable[..., Any]) -> None:
+        self.method = method
+        self.__doc__ = method.__doc__
+
+    def __get__(self, instance: object | None, owner: type) -> Callable[..., Any]:
+        return MethodType(self.method, instance if instance is not None else owner())
+
+
+def _pk(obj) -> int:
+    return obj if isinstance(obj, int) else obj.pk
 
 
 class MLTrainer:
     """The training service interface of the deployment guide."""
 
     def __init__(self, min_samples: int | None = None) -> None:
-        self.min_samples = default_min_samples() if min_samples is None else min_samples
+        self.min_samples = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
 
+    @on_class_or_instance
     def train_model(self, user, uebung) -> dict:
-        uid = _uid(user)
-        ueb_id = uebung if isinstance(uebung, int) else uebung.pk
-        return metrics_of(train_and_store(uid, ueb_id, self.min_samples))
+        """Train one (user, exercise); ``user``/``uebung`` as objects or ids."""
+        return metrics_of(train_and_store(_pk(user), _pk(uebung), self.min_samples))
 
+    @on_class_or_instance
     def train_all_user_models(
         self, user=None, min_samples: int | None = None
     ) -> list[tuple[Uebung, dict]]:
         """Train every exercise with enough data, for one user or (``user=None``) for all."""
-        from django.contrib.auth import get_user_model
-
         min_samples = self.min_samples if min_samples is None else min_samples
-        users = [user] if user is not None else list(get_user_model().objects.order_by("pk"))
+        if user is not None:
+            user_ids = [_pk(user)]
+        else:
+            user_ids = list(get_user_model().objects.order_by("pk").values_list("pk", flat=True))
         results: list[tuple[Uebung, dict]] = []
-        for u in users:
-            for uebung in exercises_with_data(u, min_samples):
-                results.append(
-                    (uebung, metrics_of(train_and_store(_uid(u), uebung.pk, min_samples)))
-                )
+        for user_id in user_ids:
+            ids = exercises_with_enough_data(user_id, min_samples)
+            for uebung in Uebung.objects.filter(pk__in=ids).order_by("pk"):
+                row = train_and_store(user_id, uebung.pk, min_samples)
+                results.append((uebung, metrics_of(row)))
         return results
 
 
-def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:
-    """Every user's loaded sessions per exercise, from the database (one streamed query)."""
-    rows = (
-        Satz.objects.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
-        .values_list("einheit__user_id", "uebung_id", "uebung__increment_kg", *SET_COLUMNS)
-        .iterator(chunk_size=5000)
-    )
-    grouped: dict[tuple[int, int], tuple[float, list[SetRecord]]] = {}
-    for uid, ueb, inc, *set_row in rows:
-        _, recs = grouped.setdefault((uid, ueb), (float(inc or 2.5), []))
-        recs.append(record_from_row(*set_row))
-    out: dict[str, list[ExerciseHistory]] = {}
-    for (uid, _), (inc, recs) in grouped.items():
-        sessions = loaded(group_sessions(recs))
-        if len(sessions) >= min_sessions:
-            step = plate_step([s.top_weight for s in sessions], inc)
-            out.setdefault(str(uid), []).append((sessions, step))
-    return out
-
-
-def train_population_model() -> MLPopulationModel:
-    """Train the population model on all users and make it the ACTIVE row (FAILED on error,
-    keeping the previous one). Returns the ``core.models.MLPopulationModel`` row."""
-    started = time.perf_counter()
-    try:
-        lifters = user_histories()
-        model = fit_population(lifters)
-        path, sha = save_artifact(model, "population")
-        row = MLPopulationModel(
-            status=ModelStatus.TRAINING,
-            artifact_path=path,
-            artifact_sha256=sha,
-            algorithm="population_hgb",
-            parameters=model.params | {"n_folds": model.n_folds},
-            feature_version=model.feature_version,
-            library_versions=library_versions(),
-            n_samples=model.n_rows,
-            n_users=model.n_lifters,
-            trained_at=timezone.now(),
-            training_seconds=time.perf_counter() - started,
-        )
-        with transaction.atomic():
-            for old in MLPopulationModel.objects.select_for_update().filter(
-                status=ModelStatus.ACTIVE
-            ):
-                old.status = ModelStatus.OUTDATED
-                old.save(update_fields=["status", "updated_at"])
-            row.status = ModelStatus.ACTIVE
-            row.save()
-        return row
-    except Exception as exc:
-        logger.exception("population training failed")
-        return MLPopulationModel.objects.create(
-            status=ModelStatus.FAILED,
-            error_text=f"{type(exc).__name__}: {exc}"[:5000],
-            library_versions=library_versions(),
-            trained_at=timezone.now(),
-            training_seconds=time.perf_counter() - started,
-        )
-
-
-__all__ = ["MLTrainer", "NotEnoughDataError", "train_and_store", "train_population_model"]
+__all__ = [
+    "MLTrainer",
+    "NotEnoughDataError",
+    "activate",
+    "exercises_with_enough_data",
+    "train_and_store",
+    "train_population_model",
+    "users_with_enough_data",
+]

@@ -16,14 +16,8 @@ from statistics import median
 from django.conf import settings
 from django.utils import timezone
 
-from core.models import (
-    LB_IN_KG,
-    MLPopulationModel,
-    MLPredictionModel,
-    ModelStatus,
-    Uebung,
-    UserProfile,
-)
+from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Uebung, UserProfile
+from core.units import LB_KG
 from ml_coach.artifact_store import ArtifactError, load_cached
 from ml_coach.coach_model import CoachModel, decide, loaded, plate_step
 from ml_coach.features import FEATURE_VERSION
@@ -33,7 +27,6 @@ from ml_coach.records import records_for
 from ml_coach.sessions import Session, epley, group_sessions
 
 logger = logging.getLogger(__name__)
-LB_KG = float(LB_IN_KG)
 
 
 def format_number(value: float) -> str:
@@ -67,11 +60,19 @@ def target_reps(sessions: list[Session]) -> int | None:
 
 
 def active_model_row(user_id: int, uebung_id: int) -> MLPredictionModel | None:
+    """The (user, exercise)'s ACTIVE model row: what serves, and what a retrain replaces."""
     return (
         MLPredictionModel.objects.filter(
             user_id=user_id, uebung_id=uebung_id, status=ModelStatus.ACTIVE
         )
-        .only("id", "artifact_path", "artifact_sha256", "uses_model", "feature_version")
+        .only(
+            "id",
+            "artifact_path",
+            "artifact_sha256",
+            "uses_model",
+            "feature_version",
+            "samples_at_training",
+        )
         .first()
     )
 
@@ -130,7 +131,7 @@ class MLPredictor:
 
     def __init__(self, user_id: int, min_samples: int | None = None) -> None:
         self.user_id = user_id
-        self.min_samples = min_samples or int(getattr(settings, "ML_MIN_SAMPLES", 10))
+        self.min_samples = min_samples or settings.ML_MIN_SAMPLES
         self._history: dict[int, tuple[list[Session], int]] = {}
         self._unit: str | None = None
         self._increments: dict[int, float] = {}
@@ -186,7 +187,7 @@ class MLPredictor:
                 sessions, n_working, step, at, model, population, self.min_samples
             )
         except Exception:
-            logger.exception("model for exercise %s failed to predict; baseline", uebung_id)
+            logger.exception("model for uebung=%s failed to predict; baseline", uebung_id)
             weight, source = decide(sessions, n_working, step, at, None, None, self.min_samples)
         return weight, source, version if source == "model" else ""
 

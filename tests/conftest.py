@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_uebung, make_user
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
@@ -22,7 +24,7 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def catalogue(db):
-    """The German exercise catalogue with its aliases, as migration 0004 writes it.
+    """The German exercise catalogue with its aliases, as the migration writes it.
 
     Seeded again here: a transactional test elsewhere flushes what the migration wrote.
     """
@@ -34,13 +36,23 @@ def catalogue(db):
 
 
 @pytest.fixture
-def user_a(django_user_model):
-    return django_user_model.objects.create_user("anna", password="pw-anna-123")
+def user_a(db):
+    return make_user("anna", password="pw-anna-123")
 
 
 @pytest.fixture
-def user_b(django_user_model):
-    return django_user_model.objects.create_user("bernd", password="pw-bernd-123")
+def user_b(db):
+    return make_user("bernd", password="pw-bernd-123")
+
+
+@pytest.fixture
+def bank(db):
+    return make_uebung("Bankdrücken", equipment="barbell", muscle_group="chest")
+
+
+@pytest.fixture
+def kniebeuge(db):
+    return make_uebung("Kniebeuge", equipment="barbell", muscle_group="legs")
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +60,9 @@ def _cache_breaker_closed():
     """A test that breaks Redis on purpose must not leave the next test without a cache."""
     from homegym import redis_breaker
 
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
     yield
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.db.models import Count
 from core.aliases import names_for_search
 from core.models import Satz, Uebung
 from core.names import matches
-from web.forms import visible_exercises
 
 EXERCISES_PER_PAGE = 30
 
@@ -32,7 +31,7 @@ class CatalogueEntry:
 
 def catalogue_entries(user, q: str = "", muskel: str = "", geraet: str = "", herkunft: str = ""):
     """The visible exercises matching search and filters, by name; three queries."""
-    exercises = visible_exercises(user).order_by("name")
+    exercises = Uebung.objects.visible_to(user).order_by("name")
     if muskel:
         exercises = exercises.filter(muscle_group=muskel)
     if geraet:
@@ -72,7 +71,7 @@ def exercise_options(user, exclude: int | None = None) -> list[ExerciseOption]:
     """Every exercise the lifter may pick, by name, labelled with its aliases (two queries):
     typing "bench" finds "Bankdrücken (Langhantel)" in the browser's list."""
     exercises = list(
-        visible_exercises(user).exclude(pk=exclude).only("id", "name").order_by("name")
+        Uebung.objects.visible_to(user).exclude(pk=exclude).only("id", "name").order_by("name")
     )
     aliases = names_for_search(user, [u.pk for u in exercises])
     return [ExerciseOption(u.name, " · ".join(aliases.get(u.pk, []))) for u in exercises]

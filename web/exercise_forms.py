@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.aliases import resolve
 from core.models import Uebung
 from core.names import fold_name
-from web.forms import CommaDecimalField, visible_exercises
+from web.forms import CommaDecimalField
 from web.units import plain
 
 
@@ -21,7 +21,7 @@ def exercises_by_name(user, names: list[str]) -> dict[str, Uebung]:
     """Typed name → the exercise it means for the lifter (unknown names are left out)."""
     names = [n.strip() for n in names if n and n.strip()]
     found = resolve(user, names)
-    by_id = visible_exercises(user).in_bulk([m.uebung_id for m in found.values()])
+    by_id = Uebung.objects.visible_to(user).in_bulk([m.uebung_id for m in found.values()])
     return {name: by_id[m.uebung_id] for name, m in found.items() if m.uebung_id in by_id}
 
 
@@ -118,7 +118,7 @@ class OwnExerciseForm(forms.ModelForm):
             raise forms.ValidationError(_("Bitte einen Namen eingeben."), code="required")
         clash = [
             u
-            for u in visible_exercises(self.user).only("id", "name", "owner")
+            for u in Uebung.objects.visible_to(self.user).only("id", "name", "owner")
             if fold_name(u.name) == key and u.pk != self.instance.pk
         ]
         if clash:

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import (
@@ -19,7 +18,6 @@ from core.models import (
     WIEDERHOLUNGEN_MAX,
     DisplayUnit,
     Satz,
-    Uebung,
     UserProfile,
 )
 from core.validators import validate_half_step
@@ -33,11 +31,6 @@ class CommaDecimalField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super().to_python(value)
-
-
-def visible_exercises(user):
-    """The catalogue plus the lifter's own exercises; other lifters' exercises stay hidden."""
-    return Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user))
 
 
 class SatzForm(forms.Form):
@@ -93,8 +86,10 @@ class SatzForm(forms.Form):
         self.fields["gewicht"].label = _("Gewicht (%(unit)s)") % {"unit": unit}
 
     @classmethod
-    def for_satz(cls, satz: Satz, unit: str, **kwargs) -> SatzForm:
-        """An edit form showing a stored set in the lifter's unit."""
+    def for_satz(cls, satz: Satz | None, unit: str, **kwargs) -> SatzForm:
+        """A form showing a stored set in the lifter's unit (empty without one)."""
+        if satz is None:
+            return cls(unit=unit, **kwargs)
         initial = {
             "gewicht": plain(from_kg(satz.gewicht, unit)),
             "wiederholungen": satz.wiederholungen,

@@ -1,7 +1,8 @@
 """An exercise's history: per workout the top weight and the estimated 1RM.
 
 Warm-up sets are left out: they say nothing about strength. The 1RM estimate is Epley's
-formula (weight × (1 + reps / 30)), the usual one in training apps, and exact at one rep.
+formula (weight × (1 + reps / 30)), the usual one in training apps, and exact at one rep: the
+coach's own ``ml_coach.sessions.epley``, without its RPE adjustment.
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Satz, Uebung
+from core.models import WORKING_SETS, Satz, Uebung
+from ml_coach.sessions import epley
 from web.units import from_kg
 
 HISTORY_TABLE_ROWS = 30  # per page of the table; the chart shows every workout
 
 
-def epley_1rm(gewicht_kg: Decimal, reps: int) -> Decimal | None:
+def epley_1rm(gewicht_kg: Decimal, reps: int) -> float | None:
     """Estimated one-rep max; None for sets without reps or load."""
     if reps < 1 or gewicht_kg <= 0:
         return None
-    if reps == 1:
-        return Decimal(gewicht_kg)
-    return Decimal(gewicht_kg) * (1 + Decimal(reps) / 30)
+    return epley(float(gewicht_kg), reps)
 
 
 @dataclass
@@ -36,15 +36,14 @@ class SessionSummary:
     n_saetze: int
     top_kg: Decimal
     top_reps: int
-    e1rm_kg: Decimal | None
+    e1rm_kg: float | None
 
 
 def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
     """Per-workout summaries (all of them, newest first, for the paginated table) and the
     chart series (oldest first)."""
     rows = (
-        Satz.objects.filter(einheit__user=user, uebung=uebung)
-        .exclude(set_type=Satz.SetType.WARMUP)
+        Satz.objects.filter(WORKING_SETS, einheit__user=user, uebung=uebung)
         .order_by("einheit__datum", "satz_nr")
         .values_list("einheit_id", "einheit__datum", "einheit__name", "gewicht", "wiederholungen")
     )

@@ -20,7 +20,7 @@ from core.importers.writer import import_log
 from core.models import ImportDraft
 from web.units import from_kg
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 DRAFT_MAX_AGE = timedelta(days=1)
 
 
@@ -103,7 +103,7 @@ def confirm(user, draft: ImportDraft, unit: str | None, mapping: dict) -> Import
     try:
         result = import_log(user, parsed, mapping=mapping)
     except ValueError as exc:
-        log.warning("import of draft %s failed: %s", draft.pk, exc)
+        logger.warning("import of draft %s failed: %s", draft.pk, exc)
         return ImportOutcome(ok=False, errors=[(None, str(exc))])
     draft.delete()
     return ImportOutcome(ok=True, lines=summary_lines(result), format=parsed.format)

@@ -1,13 +1,13 @@
 """The coach's recommendations as the training view shows them.
 
 The pages only read through ``ml_coach.prediction_cache`` (the one-hour Redis cache): no model
-is loaded on the request path when the cache is warm. Whatever goes wrong in the coach or the
-cache, the training view still renders — without a recommendation rather than with an error page.
+is loaded on the request path when the cache is warm. A dead cache is handled there (the
+recommendation is computed instead), an unusable model in ``ml_coach.prediction_service`` (the
+baseline answers); nothing is caught a second time here.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +18,6 @@ from core.models import Uebung
 from ml_coach import prediction_cache
 from ml_coach.recommendation import Recommendation
 from web.units import display_weight, human, plain
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +63,7 @@ class RecommendationView:
         return plain(self.weight)
 
 
-def to_view(rec, uebung: Uebung, unit: str) -> RecommendationView:
+def to_view(rec: Recommendation, uebung: Uebung, unit: str) -> RecommendationView:
     """The coach's ``Recommendation`` in the lifter's *current* unit, on a loadable grid.
 
     The coach rounds ``weight_kg`` to the exercise's increment (or to the grid the lifter's
@@ -98,29 +96,5 @@ def recommendations_for(
     by_id = {u.pk: u for u in uebungen}
     if not by_id:
         return {}
-    try:
-        recs: dict[int, Recommendation] = prediction_cache.cached_recommendations(
-            user_id, list(by_id)
-        )
-    except Exception:
-        log.exception("batched recommendation lookup failed for user %s", user_id)
-        recs = {}
-    for pk in by_id.keys() - recs.keys():
-        try:
-            recs[pk] = prediction_cache.cached_recommendation(user_id, pk)
-        except Exception:
-            # The page must render with the cache or the coach down: log, show nothing.
-            log.exception("recommendation failed for user %s, uebung %s", user_id, pk)
-    return {
-        pk: to_view(rec, by_id[pk], unit)
-        for pk, rec in recs.items()
-        if rec is not None and pk in by_id
-    }
-
-
-def invalidate(user_id: int, uebung_id: int) -> None:
-    """Drop the cached recommendation after a set changed; a dead cache is not an error."""
-    try:
-        prediction_cache.invalidate(user_id, uebung_id)
-    except Exception:
-        log.exception("could not invalidate recommendation for %s/%s", user_id, uebung_id)
+    recs = prediction_cache.cached_recommendations(user_id, list(by_id))
+    return {pk: to_view(rec, by_id[pk], unit) for pk, rec in recs.items()}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.models import LB_IN_KG, DisplayUnit, UserProfile
+from core.models import DisplayUnit, UserProfile
 from core.plates import round_to_step
+from core.units import LB_IN_KG
 
 KG_PLACES = Decimal("0.001")  # Satz.gewicht has three decimal places
 DISPLAY_PLACES = Decimal("0.01")

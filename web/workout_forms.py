@@ -28,7 +28,6 @@ from web.exercise_forms import (
     exercises_named,
     unknown_error,
 )
-from web.forms import visible_exercises
 
 DURATION_MAX_MINUTES = 24 * 60
 DATUM_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -127,7 +126,7 @@ class AddExerciseForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["uebung"].queryset = visible_exercises(user)
+        self.fields["uebung"].queryset = Uebung.objects.visible_to(user)
 
     def clean(self):
         data = super().clean()

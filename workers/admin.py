@@ -1,13 +1,13 @@
 """Operators' controls: retrain from the admin, and the record of queued training jobs.
 
-core's MLPredictionModel admin and Django's User admin are replaced by subclasses that add
-the actions; everything else about them stays. The periodic tasks (with "run now") come from
-django-celery-beat's own admin.
+The ``MLPredictionModel`` admin is registered here, not in ``core.admin``: its action queues
+Celery tasks, and only this layer may (``workers`` imports ``core``, never the other way).
+Django's own User admin is replaced by a subclass that adds "retrain all models"; everything
+else about it stays. The periodic tasks (with "run now") come from django-celery-beat's admin.
+A broker that cannot be reached is logged by ``workers.dispatch``; the actions only say so.
 """
 
 from __future__ import annotations
-
-import logging
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -17,12 +17,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import MLPredictionModelAdmin
+from core.admin import ARTIFACT_READONLY_FIELDS
 from core.models import MLPredictionModel
-from workers.dispatch import queue_job
+from workers.dispatch import BrokerUnavailable, queue_job
 from workers.models import TrainingJob
+from workers.tasks import retrain_model, retrain_user_models
 
-logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
@@ -35,9 +35,8 @@ class RetrainMixin:
     def has_retrain_permission(self, request: HttpRequest) -> bool:
         return _can_retrain(request)
 
-    def _report(self, request: HttpRequest, queued: int, error: Exception | None) -> None:
+    def _report(self, request: HttpRequest, queued: int, error: BrokerUnavailable | None) -> None:
         if error is not None:
-            logger.warning("Training aus dem Admin nicht eingeplant: %s", error)
             self.message_user(
                 request,
                 _("Celery/Redis nicht erreichbar: %(n)d Aufgabe(n) eingeplant, der Rest nicht.")
@@ -57,17 +56,28 @@ class RetrainMixin:
         )
 
 
-admin.site.unregister(MLPredictionModel)
-
-
 @admin.register(MLPredictionModel)
-class RetrainableMLPredictionModelAdmin(RetrainMixin, MLPredictionModelAdmin):
+class MLPredictionModelAdmin(RetrainMixin, admin.ModelAdmin):
+    list_display = (
+        "user",
+        "uebung",
+        "status",
+        "uses_model",
+        "n_samples",
+        "r2",
+        "mae",
+        "baseline_mae",
+        "trained_at",
+        "training_seconds",
+    )
+    list_filter = ("status", "uses_model", "algorithm")
+    search_fields = ("user__username", "uebung__name", "error_text")
+    list_select_related = ("user", "uebung")
+    readonly_fields = ARTIFACT_READONLY_FIELDS
     actions = ["retrain_selected"]
 
     @admin.action(description=_("Ausgewählte Modelle neu trainieren"), permissions=["retrain"])
     def retrain_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        from workers.tasks import retrain_model
-
         pairs = sorted(
             set(queryset.filter(uebung__isnull=False).values_list("user_id", "uebung_id"))
         )
@@ -83,7 +93,7 @@ class RetrainableMLPredictionModelAdmin(RetrainMixin, MLPredictionModelAdmin):
                     force=True,
                 )
                 queued += 1
-        except Exception as exc:
+        except BrokerUnavailable as exc:
             error = exc
         self._report(request, queued, error)
 
@@ -97,14 +107,12 @@ class RetrainUserAdmin(RetrainMixin, UserAdmin):
 
     @admin.action(description=_("Alle Modelle dieses Users trainieren"), permissions=["retrain"])
     def retrain_all_models(self, request: HttpRequest, queryset: QuerySet) -> None:
-        from workers.tasks import retrain_user_models
-
         queued, error = 0, None
         try:
             for user_id in queryset.values_list("pk", flat=True):
                 queue_job(request.user, retrain_user_models, (user_id,), user_id, force=True)
                 queued += 1
-        except Exception as exc:
+        except BrokerUnavailable as exc:
             error = exc
         self._report(request, queued, error)
 

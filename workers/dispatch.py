@@ -5,52 +5,37 @@ backend (a hung result store costs ~20 s per call otherwise, and a failed reconn
 process's result consumer). Who wants to follow a job records it as a ``TrainingJob``, whose
 state the worker writes (see ``workers.signals``).
 
-After a failure the broker is not tried again for ``BREAKER_SECONDS``: a hung Redis would
-cost every request the socket timeout.
+After a failure the broker is not tried again for ``broker_breaker.open_seconds``: a hung
+Redis would cost every request the socket timeout. A broker failure is logged here, once,
+and raised as ``BrokerUnavailable``; callers only turn it into their answer (a message in
+the pages and the admin, 503 in the API, an error in the command).
 """
 
 from __future__ import annotations
 
-import logging
-import time
+from core.circuit_breaker import CircuitBreaker
 
-logger = logging.getLogger(__name__)
-
-BREAKER_SECONDS = 30.0
-_breaker = {"open_until": 0.0}
+broker_breaker = CircuitBreaker("Celery broker", open_seconds=30.0)
 
 
 class BrokerUnavailable(RuntimeError):
     """The task was not queued: the broker (or the cache guarding it) is unreachable."""
 
 
-def breaker_open() -> bool:
-    return time.monotonic() < _breaker["open_until"]
-
-
-def trip(reason: str) -> None:
-    _breaker["open_until"] = time.monotonic() + BREAKER_SECONDS
-    logger.warning("Broker/Cache nicht erreichbar (%s): %d s Pause", reason, BREAKER_SECONDS)
-
-
-def reset() -> None:
-    _breaker["open_until"] = 0.0
-
-
 def send(task, args: tuple = (), kwargs: dict | None = None, **options):
     """``task.apply_async`` that fails fast with ``BrokerUnavailable`` instead of hanging."""
-    if breaker_open():
-        raise BrokerUnavailable("Broker kürzlich nicht erreichbar")
+    if broker_breaker.is_open():
+        raise BrokerUnavailable("broker unreachable a moment ago")
     try:
         return task.apply_async(args, kwargs or {}, ignore_result=True, **options)
     except Exception as exc:
-        trip(f"{exc.__class__.__name__}: {exc}")
+        broker_breaker.trip(f"{exc.__class__.__name__}: {exc}")
         raise BrokerUnavailable(str(exc)) from exc
 
 
 def queue_job(requested_by, task, args: tuple, user_id: int, uebung_id: int | None = None, **kw):
-    """Queue ``task`` and record it as a TrainingJob of ``requested_by`` (API, admin)."""
-    from workers.models import TrainingJob
+    """Queue ``task`` and record it as a TrainingJob of ``requested_by`` (pages, admin, API)."""
+    from workers.models import TrainingJob  # not at import: settings modules tune the breaker
 
     result = send(task, args, kw)
     return TrainingJob.objects.create(

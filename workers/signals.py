@@ -4,8 +4,8 @@
 transaction. After the commit the hook checks cheaply whether a retrain is due and, if so,
 queues ``retrain_model`` with a countdown behind a Redis ``SET NX`` key: a workout of 25 sets
 queues one retrain. When Redis or the broker is unreachable the set is still saved, the miss
-is logged, and for ``BREAKER_SECONDS`` no further attempt is made (a hung Redis would cost
-every save the socket timeout); the nightly job catches up.
+is logged, and while ``dispatch.broker_breaker`` is open no further attempt is made (a hung
+Redis would cost every save the socket timeout); the nightly job catches up.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _set_job_state(task, task_id: str | None, **fields) -> None:
     try:
         TrainingJob.objects.filter(task_id=task_id).update(updated_at=timezone.now(), **fields)
     except Exception:
-        logger.warning("Zustand von Job %s nicht gespeichert", task_id, exc_info=True)
+        logger.warning("state of job %s not saved", task_id, exc_info=True)
 
 
 def on_task_prerun(sender=None, task_id=None, task=None, **kwargs) -> None:
@@ -111,7 +111,7 @@ def _schedule_check(instance: Satz, using: str, origin=None) -> None:
             lambda: schedule_retrain(user_id, uebung_id), using=using, robust=True
         )
     except Exception:
-        logger.exception("Retrain-Prüfung für Satz %s nicht registriert", instance.pk)
+        logger.exception("retrain check for set %s not registered", instance.pk)
 
 
 def _already_registered(connection, user_id: int, uebung_id: int) -> bool:
@@ -135,7 +135,7 @@ def _already_registered(connection, user_id: int, uebung_id: int) -> bool:
 
 def _missed(reason: str, user_id: int, uebung_id: int) -> None:
     logger.warning(
-        "Retrain für user=%s uebung=%s nicht eingeplant (%s); der Nachtlauf holt es nach",
+        "retrain for user=%s uebung=%s not queued (%s); the nightly run catches up",
         user_id,
         uebung_id,
         reason,
@@ -147,7 +147,7 @@ def schedule_retrain(user_id: int, uebung_id: int) -> bool:
     try:
         return request_retrain(user_id, uebung_id)
     except Exception:
-        logger.exception("Retrain für user=%s uebung=%s nicht eingeplant", user_id, uebung_id)
+        logger.exception("retrain for user=%s uebung=%s not queued", user_id, uebung_id)
         return False
 
 
@@ -180,15 +180,15 @@ def request_retrain(user_id: int, uebung_id: int, countdown: int | None = None) 
     pair = (user_id, uebung_id)
     if _queued_here.get(pair, 0.0) > time.monotonic():
         return False
-    if dispatch.breaker_open():
-        _missed("Redis war eben nicht erreichbar", user_id, uebung_id)
+    if dispatch.broker_breaker.is_open():
+        _missed("Redis unreachable a moment ago", user_id, uebung_id)
         return False
     delay = settings.ML_RETRAIN_DEBOUNCE_SECONDS if countdown is None else countdown
     key = pending_key(user_id, uebung_id)
     added = cache.add(key, 1, timeout=delay + settings.ML_TRAINING_STALE_SECONDS)
     if added is None:  # django-redis swallowed a connection error
-        dispatch.trip("Cache")
-        _missed("Cache nicht erreichbar", user_id, uebung_id)
+        dispatch.broker_breaker.trip("cache")
+        _missed("cache unreachable", user_id, uebung_id)
         return False
     if not added:
         return False
@@ -197,7 +197,7 @@ def request_retrain(user_id: int, uebung_id: int, countdown: int | None = None) 
         dispatch.send(retrain_model, (user_id, uebung_id), countdown=delay)
     except dispatch.BrokerUnavailable as exc:
         cache.delete(key)
-        _missed(f"Broker: {exc}", user_id, uebung_id)
+        _missed(f"broker: {exc}", user_id, uebung_id)
         return False
     _remember(pair, queued_at + delay - 0.5)
     return True

@@ -2,7 +2,9 @@
 
 Every task is safe to run twice (acks_late redelivers after a crash) and gives up after
 ``WORKERS_MAX_DELIVERIES`` starts of the same message, so a task that kills its worker
-cannot loop forever.
+cannot loop forever. A task is not named like the function it runs (``retrain_model`` runs
+``training.retrain``, ``retrain_population_model`` runs ``ml_trainer.train_population_model``):
+in a traceback or in Flower the name says which of the two is meant.
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from pathlib import Path
 import redis.exceptions
 from celery import Task, chain, group, shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from core.models import MLPopulationModel, MLPredictionModel, ModelStatus
+from ml_coach import artifact_store
+from ml_coach.ml_trainer import (
+    exercises_with_enough_data,
+    train_population_model,
+    users_with_enough_data,
+)
 from workers import training
+from workers.models import TrainingJob
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +62,7 @@ class BoundedRedeliveryTask(Task):
             starts = training.count_delivery(request.id, request.retries or 0)
             if starts > settings.WORKERS_MAX_DELIVERIES:
                 logger.error(
-                    "%s[%s] %d-mal gestartet (Worker abgestürzt?): aufgegeben",
+                    "%s[%s] started %d times (worker crashed?): given up",
                     self.name,
                     request.id,
                     starts - 1,
@@ -76,8 +86,6 @@ def retrain_model(
     self, user_id: int, uebung_id: int, force: bool = False, min_samples: int | None = None
 ) -> dict:
     """Retrain one (user, exercise) model; skips when nothing changed unless ``force``."""
-    from django.core.cache import cache
-
     # From here on a new save queues a new retrain: this run may not see it.
     cache.delete(pending_key(user_id, uebung_id))
     result = training.retrain(
@@ -100,7 +108,7 @@ def retrain_user_models(
 ) -> dict:
     """Retrain every exercise of one user with enough data; one failure does not stop the rest."""
     counts: dict[str, int] = {}
-    for uebung_id in training.exercises_with_enough_data(user_id, min_samples):
+    for uebung_id in exercises_with_enough_data(user_id, min_samples):
         try:
             result = training.retrain(
                 user_id,
@@ -113,27 +121,22 @@ def retrain_user_models(
         except TRANSIENT_ERRORS:
             raise
         except Exception:
-            logger.exception("Training user=%s uebung=%s fehlgeschlagen", user_id, uebung_id)
+            logger.exception("training user=%s uebung=%s failed", user_id, uebung_id)
             status = ModelStatus.FAILED
         counts[str(status)] = counts.get(str(status), 0) + 1
     return {"user_id": user_id, "counts": counts}
 
 
-@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
-def train_population_model(self) -> dict:
+@shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def retrain_population_model() -> dict:
     """The cross-lifter model, trained before the per-user decisions that use it."""
-    try:
-        from ml_coach.ml_trainer import train_population_model as train
-    except ImportError:
-        return {"status": "skipped", "reason": "kein Populationsmodell im Coach"}
     started = time.monotonic()
-    outcome = train()
-    status = outcome.get("status") if isinstance(outcome, dict) else getattr(outcome, "status", "")
-    return {"status": str(status or "done"), "seconds": round(time.monotonic() - started, 3)}
+    row = train_population_model()
+    return {"status": str(row.status), "seconds": round(time.monotonic() - started, 3)}
 
 
-@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
-def enqueue_user_retrains(self, user_ids: list[int], force: bool = True) -> int:
+@shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def enqueue_user_retrains(user_ids: list[int], force: bool = True) -> int:
     """One chunk of the nightly fan-out: one ``retrain_user_models`` task per user."""
     group(retrain_user_models.si(user_id, force) for user_id in user_ids).apply_async()
     return len(user_ids)
@@ -148,22 +151,22 @@ def nightly_signature(user_ids: list[int], force: bool = True, chunk_size: int |
     size = max(1, chunk_size or settings.ML_NIGHTLY_CHUNK_SIZE)
     chunks = [user_ids[i : i + size] for i in range(0, len(user_ids), size)]
     return chain(
-        train_population_model.si(),
+        retrain_population_model.si(),
         group(enqueue_user_retrains.si(chunk, force) for chunk in chunks),
     )
 
 
-@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
-def nightly_full_retrain(self) -> dict:
+@shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def nightly_full_retrain() -> dict:
     """Beat, 03:30 Europe/Berlin: retrain everything, catching up on any missed retrain."""
-    user_ids = training.users_with_enough_data()
+    user_ids = users_with_enough_data()
     nightly_signature(user_ids).apply_async()
-    logger.info("nightly_full_retrain: %d User eingeplant", len(user_ids))
+    logger.info("nightly_full_retrain: %d users queued", len(user_ids))
     return {"users": len(user_ids)}
 
 
-@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
-def cleanup_stale_models(self) -> dict:
+@shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def cleanup_stale_models() -> dict:
     """Beat, 04:30: old OUTDATED/FAILED rows and their files, orphan files, stale rows."""
     now = timezone.now()
     recovered = training.recover_stale_training()
@@ -178,14 +181,12 @@ def cleanup_stale_models(self) -> dict:
             status__in=[ModelStatus.OUTDATED, ModelStatus.FAILED], updated_at__lt=cutoff
         )
         for row in old.only("pk", "artifact_path"):
-            if row.artifact_path and training.delete_artifact(row.artifact_path):
+            if artifact_store.delete_artifact(row.artifact_path):
                 deleted_files += 1
             row.delete()
             deleted_rows += 1
 
     orphans = remove_orphan_files(now)
-    from workers.models import TrainingJob
-
     TrainingJob.objects.filter(created_at__lt=cutoff).delete()
     summary = {
         "recovered_training": recovered,
@@ -200,7 +201,7 @@ def cleanup_stale_models(self) -> dict:
 
 def remove_orphan_files(now=None) -> int:
     """Files under ML_MODEL_ROOT that no row names; young files may belong to a running job."""
-    root = training.model_root()
+    root = artifact_store.model_root()
     if not root.is_dir():
         return 0
     known: set[Path] = set()
@@ -208,7 +209,7 @@ def remove_orphan_files(now=None) -> int:
         for relative in model_class.objects.exclude(artifact_path="").values_list(
             "artifact_path", flat=True
         ):
-            path = training.artifact_file(relative)
+            path = artifact_store.artifact_file(relative)
             if path is not None:
                 known.add(path)
     min_age = settings.ML_TRAINING_STALE_SECONDS

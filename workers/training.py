@@ -1,47 +1,33 @@
-"""The bookkeeping around one training: when it is due, the per-model lock, stale rows, files.
+"""The bookkeeping around one training: when it is due, the per-model lock, stale rows.
 
-The ML itself is one call (``train_callable()(user_id, uebung_id)``, by default
-``ml_coach.ml_trainer.train_and_store``); everything here is orchestration, so it works the same
-whatever the coach does inside.
+The ML itself is one call, ``ml_coach.ml_trainer.train_and_store(user_id, uebung_id)``;
+everything here is orchestration, so it works the same whatever the coach does inside.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from core.models import MLPredictionModel, ModelStatus, Satz
+from core.models import WORKING_SETS, MLPredictionModel, ModelStatus, Satz
+from ml_coach.artifact_store import delete_artifact
+from ml_coach.ml_trainer import NotEnoughDataError, train_and_store
+from ml_coach.prediction_cache import cached_recommendation, invalidate
+from ml_coach.prediction_service import active_model_row
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_TRAIN_CALLABLE = "ml_coach.ml_trainer.train_and_store"
 
 # Compare-and-delete: only the holder releases the lock.
 _RELEASE_LUA = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
 """
-
-
-WORKING = ~Q(set_type=Satz.SetType.WARMUP)
-
-
-def train_callable() -> Callable[..., MLPredictionModel]:
-    """The coach's "train one (user, exercise) and store it" function.
-
-    Called as ``fn(user_id, uebung_id, min_samples=...)``; returns the new row (ACTIVE, or
-    FAILED with the error text while the previous ACTIVE row stays in service).
-    """
-    return import_string(getattr(settings, "ML_TRAIN_CALLABLE", DEFAULT_TRAIN_CALLABLE))
 
 
 def set_counts(user_id: int, uebung_id: int) -> tuple[int, int]:
@@ -51,7 +37,7 @@ def set_counts(user_id: int, uebung_id: int) -> tuple[int, int]:
     working sets (warm-ups teach the coach nothing).
     """
     counts = Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id).aggregate(
-        n=Count("id"), working=Count("id", filter=WORKING)
+        n=Count("id"), working=Count("id", filter=WORKING_SETS)
     )
     return counts["n"], counts["working"]
 
@@ -59,12 +45,6 @@ def set_counts(user_id: int, uebung_id: int) -> tuple[int, int]:
 def sample_count(user_id: int, uebung_id: int) -> int:
     """Working sets of this (user, exercise): what the minimum is compared with."""
     return set_counts(user_id, uebung_id)[1]
-
-
-def active_model(user_id: int, uebung_id: int) -> MLPredictionModel | None:
-    return MLPredictionModel.objects.filter(
-        user_id=user_id, uebung_id=uebung_id, status=ModelStatus.ACTIVE
-    ).first()
 
 
 def is_due(n: int, working: int, current: MLPredictionModel | None, minimum: int) -> bool:
@@ -78,33 +58,6 @@ def is_due(n: int, working: int, current: MLPredictionModel | None, minimum: int
     if current is None:
         return True
     return abs(n - current.samples_at_training) >= settings.ML_RETRAIN_MIN_NEW_SETS
-
-
-def exercises_with_enough_data(user_id: int, min_samples: int | None = None) -> list[int]:
-    """Exercise ids of this user with at least ``min_samples`` logged sets."""
-    minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
-    return list(
-        Satz.objects.filter(WORKING, einheit__user_id=user_id)
-        .values("uebung_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=minimum)
-        .order_by("uebung_id")
-        .values_list("uebung_id", flat=True)
-    )
-
-
-def users_with_enough_data(min_samples: int | None = None) -> list[int]:
-    """User ids having at least one exercise with enough sets: the nightly job's fan-out."""
-    minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
-    return sorted(
-        set(
-            Satz.objects.filter(WORKING)
-            .values("einheit__user_id", "uebung_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=minimum)
-            .values_list("einheit__user_id", flat=True)
-        )
-    )
 
 
 # --- per-model lock --------------------------------------------------------------------------
@@ -162,32 +115,11 @@ def count_delivery(task_id: str, retries: int) -> int:
         client.expire(key, 7 * 24 * 3600)
         return int(n)
     except Exception:
-        logger.warning("Zustellungen von Task %s nicht zählbar (Redis)", task_id)
+        logger.warning("deliveries of task %s not countable (Redis)", task_id)
         return 0
 
 
-# --- files and stale rows --------------------------------------------------------------------
-
-
-def model_root() -> Path:
-    return Path(settings.ML_MODEL_ROOT)
-
-
-def artifact_file(relative: str) -> Path | None:
-    """The artifact's absolute path, or None when it would leave ML_MODEL_ROOT."""
-    if not relative:
-        return None
-    root = model_root().resolve()
-    path = (root / relative).resolve()
-    return path if path.is_relative_to(root) and path != root else None
-
-
-def delete_artifact(relative: str) -> bool:
-    path = artifact_file(relative)
-    if path is None or not path.is_file():
-        return False
-    path.unlink(missing_ok=True)
-    return True
+# --- stale rows ---------------------------------------------------------------------------
 
 
 def recover_stale_training(
@@ -214,7 +146,7 @@ def recover_stale_training(
         row.save(update_fields=["status", "uses_model", "error_text", "updated_at"])
         recovered += 1
     if recovered:
-        logger.warning("%d hängende TRAINING-Zeile(n) als FAILED markiert", recovered)
+        logger.warning("%d stale TRAINING row(s) marked FAILED", recovered)
     return recovered
 
 
@@ -224,14 +156,15 @@ def refresh_prediction(user_id: int, uebung_id: int) -> None:
     The lifter's next page load is then a cache hit that already knows the new model. A dead
     cache is not an error: the key is versioned by the model, and pages compute on a miss.
     """
-    from ml_coach.prediction_cache import cached_recommendation, invalidate
-
     try:
         invalidate(user_id, uebung_id)
         cached_recommendation(user_id, uebung_id)
     except Exception:
         logger.warning(
-            "Empfehlung für user=%s uebung=%s nicht vorberechnet", user_id, uebung_id, exc_info=True
+            "recommendation for user=%s uebung=%s not precomputed",
+            user_id,
+            uebung_id,
+            exc_info=True,
         )
 
 
@@ -259,8 +192,6 @@ def retrain(
     Returns a JSON-able summary: ``{"status": ..., "model_id": ..., "seconds": ...}`` where
     status is a ModelStatus value or one of BUSY / UP_TO_DATE / NOT_ENOUGH_DATA.
     """
-    from ml_coach.ml_trainer import NotEnoughDataError
-
     minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
     lock = ModelLock(user_id, uebung_id, owner)
     if not lock.acquire():
@@ -271,7 +202,7 @@ def retrain(
         n, working = set_counts(user_id, uebung_id)
         if working < minimum:
             return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": working}
-        current = active_model(user_id, uebung_id)
+        current = active_model_row(user_id, uebung_id)
         if not force and not is_due(n, working, current, minimum):
             return {"status": UP_TO_DATE, "model_id": current.pk if current else None}
         marker = MLPredictionModel.objects.create(
@@ -281,7 +212,7 @@ def retrain(
             samples_at_training=n,
         )
         try:
-            model = train_callable()(user_id, uebung_id, min_samples=minimum)
+            model = train_and_store(user_id, uebung_id, min_samples=minimum)
         except NotEnoughDataError:
             return {"status": NOT_ENOUGH_DATA, "model_id": None, "n_sets": working}
         finally:

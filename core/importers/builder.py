@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from core.importers.records import ParsedLog, ParsedSet
+from core.units import LB_KG
 
-LB_KG = 0.45359237
 MAX_WEIGHT_KG = 1000.0
 MAX_REPS = 200
 RPE_RANGE = (1.0, 10.0)

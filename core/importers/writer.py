@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from core.aliases import resolve
 from core.exercise_traits import guess_equipment, guess_muscle_group
@@ -140,7 +140,7 @@ def _exercises(
 
 def _check_visible(user, ids: set[int]) -> None:
     """A confirmed mapping may only name the catalogue's or the lifter's own exercises."""
-    visible = Uebung.objects.filter(Q(owner__isnull=True) | Q(owner=user), pk__in=ids)
+    visible = Uebung.objects.visible_to(user).filter(pk__in=ids)
     if len(ids) != visible.count():
         raise ValueError("Zuordnung nennt eine Übung, die es für dich nicht gibt.")
 

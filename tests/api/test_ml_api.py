@@ -10,7 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from core.models import Satz, Uebung
 from homegym.celery import app as celery_app
-from tests.workers.test_pipeline import log_sets_unsaved
+from tests.factories import log_sets_unsaved, make_user
 from workers.models import TrainingJob
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,6 @@ def clean_redis():
     yield
     cache.clear()
     celery_app.control.purge()  # no worker here: drop what the tests queued
-
-
-@pytest.fixture
-def kniebeuge(db):
-    return Uebung.objects.create(name="Kniebeuge")
 
 
 @pytest.fixture
@@ -77,8 +72,8 @@ def test_a_lifter_cannot_train_or_read_another_lifters_models(user_a, user_b, cl
     assert client_a.get("/api/ml/tasks/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 
-def test_staff_may_train_another_users_models(django_user_model, user_b, kniebeuge):
-    staff = django_user_model.objects.create_user("trainer", password="x", is_staff=True)
+def test_staff_may_train_another_users_models(user_b, kniebeuge):
+    staff = make_user("trainer", staff=True, password="x")
     Satz.objects.bulk_create(log_sets_unsaved(user_b, kniebeuge, 12))
     client = APIClient()
     client.force_authenticate(staff)
@@ -135,7 +130,6 @@ def test_training_requests_are_throttled(monkeypatch, client_a, user_a, kniebeug
 
 
 def test_prediction_of_a_catalogue_exercise(client_a, user_a, kniebeuge):
-    pytest.importorskip("ml_coach.prediction_cache")
     Satz.objects.bulk_create(log_sets_unsaved(user_a, kniebeuge, 4))
     response = client_a.get(f"/api/ml/predict/{kniebeuge.pk}/")
     assert response.status_code == 200

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("core", "0002_log_models")]
-AFTER_ORDER = [("core", "0003_workout_exercises_from_sets")]
+BEFORE = [("core", "0003_log_models")]
+AFTER_ORDER = [("core", "0004_workout_exercises_from_sets")]
 
 
 def migrate(targets):
@@ -60,7 +60,7 @@ def test_catalogue_migration_reverses_but_keeps_used_entries(django_user_model):
     Satz.objects.create(einheit=einheit, uebung=bench, satz_nr=1, wiederholungen=5)
     assert UebungAlias.objects.filter(uebung=bench).exists()
 
-    migrate(AFTER_ORDER)  # 0004 reversed
+    migrate(AFTER_ORDER)  # 0005 reversed
     assert list(Uebung.objects.filter(owner=None).values_list("name", flat=True)) == [bench.name]
     assert not UebungAlias.objects.exists()
     migrate(latest())

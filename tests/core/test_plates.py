@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.plates import LB_KG, infer_increment_kg, round_to_step, step_unit
+from core.plates import infer_increment_kg, round_to_step, step_unit
+from core.units import LB_KG
 
 
 def test_kg_grid_in_two_and_a_half_kg_steps():

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Uebung
 from tests.e2e.conftest import login, screenshot
-from tests.web.history import make_history
+from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,14 +19,11 @@ CANVAS_INK = """canvas => {
 
 
 @pytest.fixture
-def trained(django_user_model):
+def trained(user_a, kniebeuge, bank):
     from ml_coach import ml_trainer
 
-    user = django_user_model.objects.create_user("anna", password="pw-anna-123")
-    exercises = [
-        Uebung.objects.create(name="Kniebeuge", equipment="barbell"),
-        Uebung.objects.create(name="Bankdrücken", equipment="barbell"),
-    ]
+    user = user_a
+    exercises = [kniebeuge, bank]
     make_history(user, exercises, sessions=40, start_kg=60, realistic=True)
     models = [ml_trainer.train_and_store(user.pk, u.pk) for u in exercises]
     return user, exercises, models

@@ -11,9 +11,8 @@ from tests.e2e.conftest import login
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_second_user_cannot_reach_the_first_users_workout_or_models(page, django_user_model):
-    anna = django_user_model.objects.create_user("anna", password="pw-anna-123")
-    django_user_model.objects.create_user("bernd", password="pw-bernd-123")
+def test_second_user_cannot_reach_the_first_users_workout_or_models(page, user_a, user_b):
+    anna = user_a
     geheim = Uebung.objects.create(name="Annas Geheimübung", owner=anna)
     einheit = Trainingseinheit.objects.create(user=anna, datum=timezone.now(), name="Annas Tag")
     satz = Satz.objects.create(einheit=einheit, uebung=geheim, gewicht=70, wiederholungen=5)

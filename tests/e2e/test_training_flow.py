@@ -8,19 +8,17 @@ import pytest
 
 from core.models import Uebung
 from tests.e2e.conftest import login, screenshot
-from tests.web.history import make_history
+from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def lifter(django_user_model):
+def lifter(user_a, bank, kniebeuge):
     from django.core.cache import cache
 
     cache.clear()
-    user = django_user_model.objects.create_user("anna", password="pw-anna-123")
-    bank = Uebung.objects.create(name="Bankdrücken", equipment="barbell")
-    kniebeuge = Uebung.objects.create(name="Kniebeuge", equipment="barbell")
+    user = user_a
     rudern = Uebung.objects.create(name="Rudern vorgebeugt", equipment="barbell")
     make_history(user, [bank], sessions=3, start_kg=60)  # 9 working sets: not enough yet
     make_history(user, [kniebeuge], sessions=16, start_kg=80, realistic=True)

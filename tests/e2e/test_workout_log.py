@@ -11,7 +11,7 @@ import pytest
 
 from core.models import Routine, RoutineExercise, Satz, Trainingseinheit, Uebung
 from tests.e2e.conftest import login, screenshot
-from tests.web.history import make_history
+from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

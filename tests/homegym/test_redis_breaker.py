@@ -28,9 +28,9 @@ def _cache(port: int, timeout: float) -> RedisCache:
 
 @pytest.fixture(autouse=True)
 def closed_breaker():
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
     yield
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
 
 
 def test_hung_redis_costs_one_timeout_then_misses_are_immediate(hung_redis):
@@ -44,15 +44,15 @@ def test_hung_redis_costs_one_timeout_then_misses_are_immediate(hung_redis):
     assert results == list(range(20))
     assert first >= 0.25  # the first call did wait for Redis
     assert rest < 0.1  # the next twenty did not
-    assert redis_breaker.is_open()
+    assert redis_breaker.cache_breaker.is_open()
 
 
 def test_breaker_closes_again_and_a_working_redis_is_used(settings):
     from django.core.cache import cache
 
-    redis_breaker.trip(RuntimeError("test"))
+    redis_breaker.cache_breaker.trip(RuntimeError("test"))
     assert cache.get("breaker-test", "miss") == "miss"  # open: no Redis call
-    redis_breaker.reset()
+    redis_breaker.cache_breaker.reset()
     cache.set("breaker-test", "hit", 5)
     assert cache.get("breaker-test") == "hit"
     cache.delete("breaker-test")

@@ -21,7 +21,7 @@ from ml_coach.population_model import fit_population
 from ml_coach.prediction_service import MLPredictor
 from ml_coach.records import SetRecord
 from ml_coach.sessions import group_sessions
-from tests.ml_coach.conftest import linear_progression, log_history
+from tests.factories import linear_progression, log_history
 
 SMALL = ("p79.csv", "p77.csv", "p75.csv")
 

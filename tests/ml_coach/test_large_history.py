@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import Satz, Trainingseinheit
 from ml_coach.ml_trainer import train_and_store
 from ml_coach.prediction_service import MLPredictor
-from tests.ml_coach.conftest import linear_progression
+from tests.factories import linear_progression
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,18 @@
 import numpy as np
 import pytest
 
-from core.models import MLPredictionModel, ModelStatus, Uebung
+from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Uebung
 from ml_coach import ml_trainer
 from ml_coach.artifact_store import load_artifact, model_cache, sha256_bytes
-from ml_coach.ml_trainer import MLTrainer, NotEnoughDataError, train_and_store
-from tests.ml_coach.conftest import linear_progression, log_history
+from ml_coach.ml_trainer import (
+    MLTrainer,
+    NotEnoughDataError,
+    activate,
+    exercises_with_enough_data,
+    train_and_store,
+    users_with_enough_data,
+)
+from tests.factories import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +121,52 @@ def test_train_all_user_models_trains_only_exercises_with_enough_sets(user_a, us
     everyone = MLTrainer().train_all_user_models(min_samples=10)
     assert len(everyone) == 2
     assert MLTrainer().train_model(user_b, kniebeuge)["status"] == ModelStatus.ACTIVE
+
+
+def test_mltrainer_works_on_the_class_as_the_guide_calls_it_and_on_an_instance(
+    user_a, bank, settings
+):
+    log_history(user_a, bank, linear_progression(4))  # 12 working sets
+    settings.ML_MIN_SAMPLES = 10
+    on_class = MLTrainer.train_all_user_models(user=user_a, min_samples=10)
+    assert [(u.pk, m["status"]) for u, m in on_class] == [(bank.pk, ModelStatus.ACTIVE)]
+    assert MLTrainer.train_model(user_a, bank)["status"] == ModelStatus.ACTIVE
+    # An instance keeps its own minimum: 12 working sets are too few for this one.
+    strict = MLTrainer(min_samples=13)
+    assert strict.train_all_user_models(user=user_a) == []
+    with pytest.raises(NotEnoughDataError, match="12/13"):
+        strict.train_model(user_a.pk, bank.pk)
+    assert MLPredictionModel.objects.filter(status=ModelStatus.ACTIVE).count() == 1
+    assert MLPredictionModel.objects.filter(status=ModelStatus.OUTDATED).count() == 1
+
+
+def test_activate_swaps_the_active_row_of_either_kind(user_a, bank):
+    kniebeuge = Uebung.objects.create(name="Kniebeuge")
+    old = MLPredictionModel.objects.create(user=user_a, uebung=bank, status=ModelStatus.ACTIVE)
+    other = MLPredictionModel.objects.create(
+        user=user_a, uebung=kniebeuge, status=ModelStatus.ACTIVE
+    )
+    new = activate(MLPredictionModel(user=user_a, uebung=bank, status=ModelStatus.TRAINING))
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert (new.status, old.status, other.status) == (
+        ModelStatus.ACTIVE,
+        ModelStatus.OUTDATED,
+        ModelStatus.ACTIVE,  # another exercise's model is not touched
+    )
+    first = activate(MLPopulationModel(status=ModelStatus.TRAINING))
+    second = activate(MLPopulationModel(status=ModelStatus.TRAINING))
+    first.refresh_from_db()
+    assert (first.status, second.status) == (ModelStatus.OUTDATED, ModelStatus.ACTIVE)
+    assert MLPopulationModel.objects.filter(status=ModelStatus.ACTIVE).get() == second
+
+
+def test_enough_data_counts_working_sets_per_user_and_exercise(user_a, user_b, bank):
+    kniebeuge = Uebung.objects.create(name="Kniebeuge")
+    log_history(user_a, bank, [60, 60, 62.5], sets=3, warmup=True)  # 9 working + 3 warm-ups
+    log_history(user_a, kniebeuge, [100] * 4, sets=3)  # 12
+    log_history(user_b, bank, [60] * 5, sets=3)  # 15, but another lifter's
+    assert exercises_with_enough_data(user_a.pk, 10) == [kniebeuge.pk]
+    assert exercises_with_enough_data(user_a.pk, 9) == sorted([bank.pk, kniebeuge.pk])
+    assert users_with_enough_data(10) == sorted([user_a.pk, user_b.pk])
+    assert users_with_enough_data(13) == [user_b.pk]

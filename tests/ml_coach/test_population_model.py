@@ -12,7 +12,7 @@ from ml_coach.population_model import (
 )
 from ml_coach.prediction_service import active_population
 from ml_coach.trees import CompactTrees
-from tests.ml_coach.conftest import linear_progression, log_history
+from tests.factories import linear_progression, log_history
 from tests.ml_coach.test_backtest import synthetic_lifter
 
 

@@ -9,7 +9,7 @@ from core.models import Satz, Trainingseinheit
 from ml_coach import prediction_cache
 from ml_coach.ml_trainer import train_and_store
 from ml_coach.prediction_cache import cache_key, cached_recommendation, invalidate
-from tests.ml_coach.conftest import linear_progression, log_history
+from tests.factories import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from core.models import MLPredictionModel, ModelStatus, Uebung, UserProfile
 from ml_coach.artifact_store import model_cache
 from ml_coach.ml_trainer import train_and_store
 from ml_coach.prediction_service import MLPredictor, format_delta
-from tests.ml_coach.conftest import linear_progression, log_history
+from tests.factories import linear_progression, log_history
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Fixtures for the page tests: two lifters, exercises, a workout with sets."""
+"""Fixtures for the page tests: a workout with a set, logged-in clients."""
 
 from __future__ import annotations
 
@@ -8,17 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.models import Satz, Trainingseinheit, Uebung
-
-
-@pytest.fixture
-def bank(db):
-    return Uebung.objects.create(name="Bankdrücken", equipment="barbell")
-
-
-@pytest.fixture
-def kniebeuge(db):
-    return Uebung.objects.create(name="Kniebeuge", equipment="barbell")
+from core.models import Satz, Trainingseinheit
 
 
 @pytest.fixture

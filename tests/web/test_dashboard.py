@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, UserProfile
-from tests.web.history import make_history
+from tests.factories import make_history, make_user
 from workers.models import TrainingJob
 
 pytestmark = pytest.mark.django_db
@@ -99,8 +99,8 @@ def test_empty_dashboard(client_a):
     assert response.context["avg_r2"] is None
 
 
-def test_staff_sees_everyone_and_can_filter(client, user_a, user_b, bank, django_user_model):
-    staff = django_user_model.objects.create_user("chef", password="x", is_staff=True)
+def test_staff_sees_everyone_and_can_filter(client, user_a, user_b, bank):
+    staff = make_user("chef", staff=True, password="x")
     client.force_login(staff)
     a = _model(user_a, bank)
     b = _model(user_b, bank)
@@ -121,12 +121,12 @@ def test_retrain_is_staff_only_and_post_only(client_a, user_a, bank):
     assert client_a.post(url).status_code == 302  # anonymous → login
 
 
-def test_staff_retrain_goes_through_the_celery_broker(client, user_a, bank, django_user_model):
+def test_staff_retrain_goes_through_the_celery_broker(client, user_a, bank):
     import redis
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.delete("ml")
-    staff = django_user_model.objects.create_user("chef", password="x", is_staff=True)
+    staff = make_user("chef", staff=True, password="x")
     client.force_login(staff)
     model = _model(user_a, bank)
     url = reverse("web:ml_retrain", args=[model.pk])

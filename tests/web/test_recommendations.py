@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit, Uebung, UserProfile
 from ml_coach import prediction_cache
+from tests.factories import make_history
 from tests.web.conftest import HTMX
-from tests.web.history import make_history
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.models import Routine, RoutineExercise, Satz, Trainingseinheit, WorkoutExercise
 from ml_coach import prediction_cache as coach_cache
-from tests.web.history import make_history
+from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db
 

@@ -6,20 +6,16 @@ pytest-celery's own ``celery_worker`` needs Docker; this uses the classic embedd
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping for the ping check)
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
-from django.utils import timezone
 
-from core.models import Satz, Trainingseinheit, Uebung
 from homegym.celery import app as celery_app
 from tests.waiting import wait_for
-from workers import dispatch
+from tests.workers import trainers
+from workers import dispatch, training
 from workers.signals import forget_queued
 
 STARTED: list[tuple[str, tuple]] = []
@@ -56,16 +52,16 @@ def celery_session_worker(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def worker_env(settings, tmp_path, celery_session_worker):
+def worker_env(settings, tmp_path, monkeypatch, celery_session_worker):
     """Short debounce, private model folder, test trainer, clean cache and task log."""
     settings.ML_RETRAIN_DEBOUNCE_SECONDS = 1
     settings.ML_MODEL_ROOT = tmp_path / "models"
-    settings.ML_TRAIN_CALLABLE = "tests.workers.trainers.train"
+    monkeypatch.setattr(training, "train_and_store", trainers.train)
     cache.clear()
     STARTED.clear()
     FINISHED.clear()
     forget_queued()
-    dispatch.reset()
+    dispatch.broker_breaker.reset()
     yield celery_session_worker
     cache.clear()
     forget_queued()
@@ -88,31 +84,3 @@ def wait_finished(name: str, n: int = 1, timeout: float = 20.0) -> list[object]:
     """
     wait_for(lambda: len(finished(name)) >= n, timeout=timeout)
     return finished(name)
-
-
-def log_sets(user, uebung: Uebung, n: int, per_session: int = 3, start_kg: float = 60.0):
-    """Save ``n`` sets one by one (the signal path), ``per_session`` per workout."""
-    base = timezone.now() - timedelta(days=2 * (n // per_session + 2))
-    saved = []
-    einheit = None
-    for i in range(n):
-        if i % per_session == 0:
-            einheit = Trainingseinheit.objects.create(
-                user=user, datum=base + timedelta(days=2 * (i // per_session))
-            )
-        weight = Decimal(str(start_kg + 2.5 * (i // per_session)))
-        saved.append(
-            Satz.objects.create(
-                einheit=einheit,
-                uebung=uebung,
-                satz_nr=i % per_session + 1,
-                gewicht=weight,
-                wiederholungen=8,
-            )
-        )
-    return saved
-
-
-@pytest.fixture
-def bankdruecken(db):
-    return Uebung.objects.create(name="Bankdrücken", equipment="barbell", muscle_group="chest")

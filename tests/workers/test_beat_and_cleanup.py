@@ -16,9 +16,9 @@ from django_celery_beat.schedulers import DatabaseScheduler
 
 from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Satz, Uebung
 from homegym.celery import app as celery_app
+from tests.factories import log_sets_unsaved
 from tests.workers import trainers
 from tests.workers.conftest import started, wait_finished
-from tests.workers.test_pipeline import log_sets_unsaved
 from workers import training
 from workers.tasks import cleanup_stale_models, retrain_model
 
@@ -27,7 +27,7 @@ NAMES = ["nightly_full_retrain", "cleanup_stale_models"]
 
 @pytest.mark.django_db(transaction=True)
 def test_schedules_come_from_a_reversible_migration_and_enqueue_the_tasks(
-    worker_env, user_a, user_b, bankdruecken
+    worker_env, user_a, user_b, bank
 ):
     # Transactional tests flush tables: re-run the data migration, which also proves reversal.
     call_command("migrate", "workers", "0001", verbosity=0)
@@ -52,17 +52,17 @@ def test_schedules_come_from_a_reversible_migration_and_enqueue_the_tasks(
         "vom Admin geändert"
     )
 
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
-    Satz.objects.bulk_create(log_sets_unsaved(user_b, bankdruecken, 4))
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
+    Satz.objects.bulk_create(log_sets_unsaved(user_b, bank, 4))
     scheduler.apply_async(entries["nightly_full_retrain"])
     wait_finished("workers.tasks.retrain_user_models")
     model = MLPredictionModel.objects.get(user=user_a, status=ModelStatus.ACTIVE)
     names = [name for name, _ in trainers_started()]
-    assert names.index("workers.tasks.train_population_model") < names.index(
+    assert names.index("workers.tasks.retrain_population_model") < names.index(
         "workers.tasks.enqueue_user_retrains"
     )
     assert started("workers.tasks.retrain_user_models") == [(user_a.id, True)]
-    assert model.uebung == bankdruecken
+    assert model.uebung == bank
     assert not MLPredictionModel.objects.filter(user=user_b).exists()
 
     scheduler.apply_async(entries["cleanup_stale_models"])
@@ -84,16 +84,14 @@ def trainers_started():
 
 @pytest.mark.django_db(transaction=True)
 def test_message_started_too_often_is_dropped_and_rows_stay_consistent(
-    worker_env, settings, user_a, bankdruecken
+    worker_env, settings, user_a, bank
 ):
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
-    stuck = MLPredictionModel.objects.create(
-        user=user_a, uebung=bankdruecken, status=ModelStatus.TRAINING
-    )
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
+    stuck = MLPredictionModel.objects.create(user=user_a, uebung=bank, status=ModelStatus.TRAINING)
     task_id = str(uuid.uuid4())
     for _ in range(settings.WORKERS_MAX_DELIVERIES):  # it already killed its worker N times
         training.count_delivery(task_id, 0)
-    retrain_model.apply_async((user_a.id, bankdruecken.id), task_id=task_id)
+    retrain_model.apply_async((user_a.id, bank.id), task_id=task_id)
     assert wait_finished("workers.tasks.retrain_model") == [{"status": "gave_up", "starts": 3}]
     stuck.refresh_from_db()
     assert stuck.status == ModelStatus.FAILED
@@ -114,7 +112,7 @@ def _file(root, relative: str, age_days: float = 0) -> str:
 
 @pytest.mark.django_db
 def test_cleanup_removes_old_rows_files_orphans_and_retires_deleted_exercises(
-    settings, tmp_path, user_a, bankdruecken
+    settings, tmp_path, user_a, bank
 ):
     root = settings.ML_MODEL_ROOT = tmp_path / "models"
     root.mkdir()
@@ -123,7 +121,7 @@ def test_cleanup_removes_old_rows_files_orphans_and_retires_deleted_exercises(
     now = timezone.now()
     old = now - timedelta(days=settings.ML_STALE_OUTDATED_DAYS + 1)
 
-    def row(status, path, uebung=bankdruecken, updated=now, **extra):
+    def row(status, path, uebung=bank, updated=now, **extra):
         obj = MLPredictionModel.objects.create(
             user=user_a, uebung=uebung, status=status, artifact_path=path, **extra
         )

@@ -8,8 +8,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Uebung
+from tests.factories import log_sets_unsaved, make_user
 from tests.workers.conftest import started, wait_finished
-from tests.workers.test_pipeline import log_sets_unsaved
 from workers.models import TrainingJob
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,10 +24,10 @@ def _admin_action(client, url: str, action: str, pks: list[int]):
     return client.post(url, {"action": action, "_selected_action": pks}, follow=True)
 
 
-def test_admin_action_retrains_selected_models(worker_env, client, staff, user_a, bankdruecken):
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
+def test_admin_action_retrains_selected_models(worker_env, client, staff, user_a, bank):
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
     old = MLPredictionModel.objects.create(
-        user=user_a, uebung=bankdruecken, status=ModelStatus.ACTIVE, samples_at_training=12
+        user=user_a, uebung=bank, status=ModelStatus.ACTIVE, samples_at_training=12
     )
     client.force_login(staff)
     url = reverse("admin:core_mlpredictionmodel_changelist")
@@ -42,11 +42,9 @@ def test_admin_action_retrains_selected_models(worker_env, client, staff, user_a
     assert job.requested_by == staff and job.result["status"] == "ACTIVE"
 
 
-def test_user_admin_action_trains_all_models_of_the_user(
-    worker_env, client, staff, user_a, bankdruecken
-):
+def test_user_admin_action_trains_all_models_of_the_user(worker_env, client, staff, user_a, bank):
     kniebeuge = Uebung.objects.create(name="Kniebeuge")
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
     Satz.objects.bulk_create(log_sets_unsaved(user_a, kniebeuge, 11))
     client.force_login(staff)
     response = _admin_action(
@@ -58,21 +56,21 @@ def test_user_admin_action_trains_all_models_of_the_user(
     assert started("workers.tasks.retrain_user_models") == [(user_a.id,)]
 
 
-def test_actions_are_for_staff_with_permission_only(worker_env, client, django_user_model):
-    clerk = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+def test_actions_are_for_staff_with_permission_only(worker_env, client):
+    clerk = make_user("clerk", staff=True, password="pw")
     client.force_login(clerk)
     url = reverse("admin:core_mlpredictionmodel_changelist")
     assert client.get(url).status_code == 403  # no model permissions at all
-    lifter = django_user_model.objects.create_user("lifter", password="pw")
+    lifter = make_user("lifter", password="pw")
     client.force_login(lifter)
     assert client.get(url).status_code == 302  # to the admin login
 
 
-def test_api_job_runs_on_the_worker_and_reports_success(worker_env, user_a, bankdruecken):
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
+def test_api_job_runs_on_the_worker_and_reports_success(worker_env, user_a, bank):
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
     client = APIClient()
     client.force_authenticate(user_a)
-    response = client.post("/api/ml/train/", {"uebung_id": bankdruecken.pk}, format="json")
+    response = client.post("/api/ml/train/", {"uebung_id": bank.pk}, format="json")
     assert response.status_code == 202
     url = response.json()["jobs"][0]["status_url"]
     wait_finished("workers.tasks.retrain_model")
@@ -83,11 +81,9 @@ def test_api_job_runs_on_the_worker_and_reports_success(worker_env, user_a, bank
     assert body["result"]["model_id"] == model.pk
 
 
-def test_command_trains_inline_and_prints_the_known_lines(
-    worker_env, capsys, user_a, user_b, bankdruecken
-):
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
-    Satz.objects.bulk_create(log_sets_unsaved(user_b, bankdruecken, 5))
+def test_command_trains_inline_and_prints_the_known_lines(worker_env, capsys, user_a, user_b, bank):
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
+    Satz.objects.bulk_create(log_sets_unsaved(user_b, bank, 5))
     call_command("train_ml_models")
     out = capsys.readouterr().out
     for line in (
@@ -105,10 +101,10 @@ def test_command_trains_inline_and_prints_the_known_lines(
     assert "Minimale Samples: 5" in out and "eingeplant" in out
     wait_finished("workers.tasks.retrain_model")
     assert MLPredictionModel.objects.filter(user=user_b, status=ModelStatus.ACTIVE).exists()
-    assert started("workers.tasks.retrain_model")[0][:2] == (user_b.id, bankdruecken.id)
+    assert started("workers.tasks.retrain_model")[0][:2] == (user_b.id, bank.id)
 
 
-def test_command_reports_nothing_to_do_and_bad_options(worker_env, capsys, user_a, bankdruecken):
+def test_command_reports_nothing_to_do_and_bad_options(worker_env, capsys, user_a, bank):
     call_command("train_ml_models", "--user", "anna")
     assert "Keine Übungen mit genug Daten gefunden" in capsys.readouterr().out
     with pytest.raises(CommandError, match="nicht gefunden"):
@@ -119,7 +115,7 @@ def test_command_reports_nothing_to_do_and_bad_options(worker_env, capsys, user_
         call_command("train_ml_models", "--min-samples", "0")
 
 
-def test_periodic_tasks_admin_offers_run_now_to_staff(client, staff, django_user_model):
+def test_periodic_tasks_admin_offers_run_now_to_staff(client, staff):
     from django_celery_beat.models import PeriodicTask
 
     call_command("migrate", "workers", "0001", verbosity=0)  # transactional tests flush rows
@@ -134,7 +130,7 @@ def test_periodic_tasks_admin_offers_run_now_to_staff(client, staff, django_user
         reverse("admin:django_celery_beat_periodictask_change", args=[nightly.pk])
     )
     assert response.status_code == 200
-    lifter = django_user_model.objects.create_user("lifter", password="pw")
+    lifter = make_user("lifter", password="pw")
     client.force_login(lifter)
     changelist = reverse("admin:django_celery_beat_periodictask_changelist")
     assert client.get(changelist).status_code == 302

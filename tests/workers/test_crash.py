@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.db import connection
 
 from core.models import MLPredictionModel, ModelStatus, Satz
+from ml_coach import artifact_store
+from tests.factories import log_sets_unsaved
 from tests.workers import trainers
 from tests.workers.conftest import wait_for
-from tests.workers.test_pipeline import log_sets_unsaved
-from workers import training
 from workers.tasks import retrain_model
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -71,10 +71,10 @@ def worker_process(settings, tmp_path):
     cache.clear()
 
 
-def test_sigkill_mid_training_is_redelivered_and_completes(worker_process, user_a, bankdruecken):
-    Satz.objects.bulk_create(log_sets_unsaved(user_a, bankdruecken, 12))
+def test_sigkill_mid_training_is_redelivered_and_completes(worker_process, user_a, bank):
+    Satz.objects.bulk_create(log_sets_unsaved(user_a, bank, 12))
     cache.set(trainers.SLOW_KEY, 60)
-    retrain_model.apply_async((user_a.id, bankdruecken.id), queue=QUEUE)
+    retrain_model.apply_async((user_a.id, bank.id), queue=QUEUE)
 
     pid = wait_for(lambda: cache.get(trainers.PID_KEY), timeout=60)
     wait_for(lambda: MLPredictionModel.objects.filter(status=ModelStatus.TRAINING).exists(), 60)
@@ -88,5 +88,5 @@ def test_sigkill_mid_training_is_redelivered_and_completes(worker_process, user_
     failed = MLPredictionModel.objects.get(status=ModelStatus.FAILED)
     assert "abgebrochen" in failed.error_text
     assert model.samples_at_training == 12
-    files = sorted(p for p in training.model_root().rglob("*") if p.is_file())
-    assert files == [training.artifact_file(model.artifact_path)]
+    files = sorted(p for p in artifact_store.model_root().rglob("*") if p.is_file())
+    assert files == [artifact_store.artifact_file(model.artifact_path)]

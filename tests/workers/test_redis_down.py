@@ -74,7 +74,7 @@ def test_redis_stopped_sets_saved_pages_render(stopped_redis, tmp_path):
     assert result["save_ms_max"] < 3000
     assert all(code == 200 for code in result["pages"].values()), result["pages"]
     assert result["api_train"] == 503 and result["api_train_ms"] < 5000
-    assert "nicht eingeplant" in log  # the miss is logged
+    assert "not queued" in log  # the miss is logged
 
 
 def test_hung_redis_costs_one_timeout_not_one_per_save(hung_redis, tmp_path):

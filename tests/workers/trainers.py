@@ -1,4 +1,4 @@
-"""Trainers the worker tests plug in through ``settings.ML_TRAIN_CALLABLE``.
+"""The trainer the worker tests put in place of ``workers.training.train_and_store``.
 
 ``train`` calls the coach's real ``train_and_store``. It can be slowed down (cache key
 ``SLOW_KEY`` holds seconds, consumed once) so a test can kill the process training; it records

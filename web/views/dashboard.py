@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,10 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from core.models import MLPredictionModel
 from web.dashboard import build_dashboard, lifters_with_models
 from web.units import user_unit
-from workers.dispatch import queue_job
+from workers.dispatch import BrokerUnavailable, queue_job
 from workers.tasks import retrain_model
-
-log = logging.getLogger(__name__)
 
 
 @login_required
@@ -72,9 +68,8 @@ def ml_retrain(request: HttpRequest, pk: int) -> HttpResponse:
             model.uebung_id,
             force=True,
         )
-    except Exception:
-        # Broker down or workers missing: say so; nothing was lost, the sets are stored.
-        log.exception("could not queue retraining of model %s", model.pk)
+    except BrokerUnavailable:  # logged where it happened (workers.dispatch)
+        # Nothing was lost, the sets are stored: say so.
         messages.error(
             request,
             _("Neu-Training konnte nicht eingereiht werden (Warteschlange nicht erreichbar)."),

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.merge import MergeError, merge_exercises
 from core.models import Uebung
-from web import recommendations
+from ml_coach import prediction_cache
 from web.catalogue import EXERCISES_PER_PAGE, catalogue_entries, exercise_options, usage
 from web.exercise_forms import CatalogueFilterForm, MergeForm, OwnExerciseForm
-from web.forms import visible_exercises
 from web.history import HISTORY_TABLE_ROWS, exercise_history_data
 from web.pagination import BadPage, pager, paginate
 from web.units import user_unit
@@ -66,7 +65,7 @@ def exercise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OwnExerciseForm(request.POST or None, instance=uebung, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        transaction.on_commit(lambda: recommendations.invalidate(request.user.pk, uebung.pk))
+        transaction.on_commit(lambda: prediction_cache.invalidate(request.user.pk, uebung.pk))
         messages.success(request, _("Übung gespeichert."))
         return redirect(uebung)
     status = 400 if form.errors else 200
@@ -94,7 +93,7 @@ def exercise_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exercise_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Move this exercise's sets (the lifter's) onto another; an own one is deleted after."""
-    source = get_object_or_404(visible_exercises(request.user), pk=pk)
+    source = get_object_or_404(Uebung.objects.visible_to(request.user), pk=pk)
     form = MergeForm(request.POST or None, user=request.user, source=source)
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["ziel"]
@@ -104,7 +103,7 @@ def exercise_merge(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("ziel", str(exc))
         else:
             user_id = request.user.pk
-            transaction.on_commit(lambda: recommendations.invalidate(user_id, target.pk))
+            transaction.on_commit(lambda: prediction_cache.invalidate(user_id, target.pk))
             messages.success(
                 request,
                 _("%(n)s Sätze von „%(source)s“ nach „%(target)s“ verschoben.")
@@ -123,7 +122,7 @@ def exercise_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def exercise_history(request: HttpRequest, pk: int) -> HttpResponse:
-    uebung = get_object_or_404(visible_exercises(request.user), pk=pk)
+    uebung = get_object_or_404(Uebung.objects.visible_to(request.user), pk=pk)
     unit = user_unit(request.user)
     data = exercise_history_data(request.user, uebung, unit)
     try:

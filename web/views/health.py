@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -21,6 +21,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        log.exception("healthz: database unavailable")
+        logger.exception("healthz: database unavailable")
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")

@@ -5,35 +5,29 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.models import Satz, Trainingseinheit, Uebung
+from core.models import Satz, Uebung
 from core.workout_plan import ensure_in_workout
-from web import recommendations
-from web.forms import SatzForm, visible_exercises
+from ml_coach import prediction_cache
+from web.forms import SatzForm
 from web.units import user_unit
 from web.views.common import is_htmx, own_workout
 from web.views.workout_page import render_block, render_workout
 
 
-def _next_satz_nr(einheit: Trainingseinheit, uebung: Uebung) -> int:
-    current = Satz.objects.filter(einheit=einheit, uebung=uebung).aggregate(m=Max("satz_nr"))
-    return (current["m"] or 0) + 1
-
-
 def _after_set_change(user_id: int, uebung_id: int) -> None:
-    transaction.on_commit(lambda: recommendations.invalidate(user_id, uebung_id))
+    transaction.on_commit(lambda: prediction_cache.invalidate(user_id, uebung_id))
 
 
 @login_required
 @require_POST
 def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
     einheit = own_workout(request, pk)
-    uebung = get_object_or_404(visible_exercises(request.user), pk=uebung_id)
+    uebung = get_object_or_404(Uebung.objects.visible_to(request.user), pk=uebung_id)
     unit = user_unit(request.user)
     form = SatzForm(request.POST, unit=unit)
     if not form.is_valid():
@@ -44,10 +38,9 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                Satz.objects.create(
+                Satz.objects.create(  # numbered as the next set of this exercise
                     einheit=einheit,
                     uebung=uebung,
-                    satz_nr=_next_satz_nr(einheit, uebung),
                     gewicht=data["gewicht"],
                     wiederholungen=data["wiederholungen"],
                     rpe=data["rpe"],

@@ -17,7 +17,7 @@ from web import recommendations
 from web.catalogue import exercise_options
 from web.forms import SatzForm
 from web.planning import planned_set_values
-from web.units import from_kg, plain, user_unit
+from web.units import from_kg, user_unit
 from web.workout_forms import AddExerciseForm, ExerciseNotesForm
 
 
@@ -45,20 +45,6 @@ class ExerciseBlock:
     @property
     def notes_form(self) -> ExerciseNotesForm:
         return ExerciseNotesForm(initial={"notes": self.entry.notes if self.entry else ""})
-
-
-def _set_form(saetze: list[Satz], unit: str) -> SatzForm:
-    """The next-set form, prefilled with the last set: the usual next set is the same again."""
-    initial = {}
-    if saetze:
-        last = saetze[-1]
-        initial = {
-            "gewicht": plain(from_kg(last.gewicht, unit)),
-            "wiederholungen": last.wiederholungen,
-            "rpe": plain(last.rpe) if last.rpe is not None else "",
-            "set_type": last.set_type,
-        }
-    return SatzForm(initial=initial, unit=unit)
 
 
 def _plan_rest(block: ExerciseBlock) -> None:
@@ -114,7 +100,8 @@ def _blocks(
         elif block.planned:
             block.form = SatzForm(initial=block.planned[0].values, unit=unit)
         else:
-            block.form = _set_form(block.saetze, unit)
+            # Prefilled with the last set: the usual next set is the same again.
+            block.form = SatzForm.for_satz(block.saetze[-1] if block.saetze else None, unit)
     return ordered
 
 

@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.models import Routine, Satz, WorkoutExercise
+from core.models import Routine, Satz, Uebung, WorkoutExercise
 from core.routines import plan_of_workout, repeat_candidates, start_workout
 from core.workout_plan import PlannedExercise, add_exercises, move, remove
-from web import recommendations
+from ml_coach import prediction_cache
 from web.catalogue import exercise_options
-from web.forms import visible_exercises
 from web.pagination import BadPage, pager, paginate
 from web.views.common import bad_request, own_workout
 from web.views.workout_page import render_workout
@@ -109,7 +108,7 @@ def exercise_add(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 uebung.save()
         except IntegrityError:
-            uebung = visible_exercises(request.user).get(name=uebung.name)
+            uebung = Uebung.objects.visible_to(request.user).get(name=uebung.name)
     add_exercises(einheit, [PlannedExercise(uebung.pk)])
     return redirect(f"{einheit.get_absolute_url()}#ex-{uebung.pk}")
 
@@ -171,7 +170,7 @@ def workout_delete(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             einheit.delete()
             transaction.on_commit(
-                lambda: [recommendations.invalidate(user_id, pk) for pk in uebung_ids]
+                lambda: [prediction_cache.invalidate(user_id, pk) for pk in uebung_ids]
             )
         messages.success(
             request,
@@ -183,7 +182,7 @@ def workout_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _own_entry_target(request: HttpRequest, pk: int, uebung_id: int):
     einheit = own_workout(request, pk)
-    uebung = get_object_or_404(visible_exercises(request.user), pk=uebung_id)
+    uebung = get_object_or_404(Uebung.objects.visible_to(request.user), pk=uebung_id)
     return einheit, uebung
 
 

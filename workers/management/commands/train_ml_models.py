@@ -12,8 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.models import Uebung
+from core.models import MLPredictionModel, Uebung
+from ml_coach.ml_trainer import exercises_with_enough_data, users_with_enough_data
 from workers import training
+from workers.dispatch import BrokerUnavailable, send
+from workers.tasks import retrain_model
 
 PROGRESS_FROM = 20  # pairs; below that every model gets its own line only
 
@@ -29,7 +32,9 @@ class Command(BaseCommand):
             help="Mindestanzahl Sätze pro Übung (Standard: ML_MIN_SAMPLES).",
         )
         parser.add_argument("--user", metavar="NAME", help="Nur diesen Benutzer (Benutzername).")
-        parser.add_argument("--exercise", type=int, metavar="ID", help="Nur diese Übung (ID).")
+        parser.add_argument(
+            "--exercise", dest="uebung_id", type=int, metavar="ID", help="Nur diese Übung (ID)."
+        )
         parser.add_argument(
             "--async",
             action="store_true",
@@ -47,14 +52,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Minimale Samples: {min_samples}")
 
         user_ids = self._user_ids(options["user"], min_samples)
-        exercise = options["exercise"]
-        if exercise is not None and not Uebung.objects.filter(pk=exercise).exists():
-            raise CommandError(f"Übung mit ID {exercise} nicht gefunden.")
+        only = options["uebung_id"]
+        if only is not None and not Uebung.objects.filter(pk=only).exists():
+            raise CommandError(f"Übung mit ID {only} nicht gefunden.")
         pairs = [
             (user_id, uebung_id)
             for user_id in user_ids
-            for uebung_id in training.exercises_with_enough_data(user_id, min_samples)
-            if exercise is None or uebung_id == exercise
+            for uebung_id in exercises_with_enough_data(user_id, min_samples)
+            if only is None or uebung_id == only
         ]
         if not pairs:
             self.stdout.write(self.style.WARNING("Keine Übungen mit genug Daten gefunden"))
@@ -69,16 +74,13 @@ class Command(BaseCommand):
 
     def _user_ids(self, username: str | None, min_samples: int) -> list[int]:
         if username is None:
-            return training.users_with_enough_data(min_samples)
+            return users_with_enough_data(min_samples)
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Benutzer '{username}' nicht gefunden.")
         return [user.pk]
 
     def _enqueue(self, pairs: list[tuple[int, int]], min_samples: int) -> None:
-        from workers.dispatch import BrokerUnavailable, send
-        from workers.tasks import retrain_model
-
         try:
             for user_id, uebung_id in pairs:
                 result = send(
@@ -127,8 +129,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(pairs)} Modelle in {time.monotonic() - started:.1f} s ({summary})")
 
     def _describe(self, label: str, result: dict) -> str:
-        from core.models import MLPredictionModel
-
         if result["status"] == training.BUSY:
             return f"  … {label}: läuft bereits in einem Worker"
         model = MLPredictionModel.objects.filter(pk=result.get("model_id")).first()

@@ -14,6 +14,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_workout_exercises_from_sets")]
+    dependencies = [("core", "0004_workout_exercises_from_sets")]
 
     operations = [migrations.RunPython(forwards, backwards)]

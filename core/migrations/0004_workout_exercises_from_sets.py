@@ -33,6 +33,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_log_models")]
+    dependencies = [("core", "0003_log_models")]
 
     operations = [migrations.RunPython(forwards, backwards)]
