@@ -8,6 +8,7 @@ case and umlauts aside, the lifter's own names first, English aliases too.
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.aliases import resolve
@@ -76,6 +77,11 @@ class ExerciseNamesField(forms.Field):
     """Zero or more typed exercise names; ``clean`` keeps the text, the form resolves it."""
 
     widget = ExerciseNamesWidget
+    default_validators = [ProhibitNullCharactersValidator()]
+
+    def run_validators(self, value) -> None:
+        for name in value:
+            super().run_validators(name)
 
     def to_python(self, value) -> list[str]:
         if not value:

@@ -140,3 +140,11 @@ def test_routine_list_and_delete(client_a, user_a, bank):
     assert "Trainings und Sätze bleiben" in client_a.get(url).content.decode()
     client_a.post(url)
     assert not Routine.objects.exists()
+
+
+def test_start_form_refuses_unknown_and_nul_names(client_a, user_a):
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    for names, message in ((["Quatschübung"], "nicht gefunden"), (["a\x00b"], "Null")):
+        response = client_a.post(reverse("web:workout_start"), {"datum": now, "uebung": names})
+        assert response.status_code == 400 and message in response.content.decode(), names
+    assert not Trainingseinheit.objects.exists()
