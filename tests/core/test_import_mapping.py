@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from core.importers import ParsedLog, ParsedSet, parse_log
 from core.importers.mapping import exercise_rows
 from core.importers.records import UnitSource
 from core.importers.writer import import_log
 from core.models import Satz, Trainingseinheit, Uebung, WorkoutExercise
+from tests.core.test_import_command import run
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +20,6 @@ STRONG_NO_UNIT = (
     "2024-01-02 10:00:00,A,Bench Press (Barbell),1,100,5,\n"
     "2024-01-02 10:00:00,A,Leg Press,1,200,10,\n"
 )
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command("import_workouts", *args, stdout=out)
-    return out.getvalue()
 
 
 @pytest.mark.shared_data
