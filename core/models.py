@@ -13,8 +13,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.names import fold_name
 from core.validators import validate_half_step
 
 GEWICHT_MAX_KG = Decimal("1000")
@@ -205,7 +207,8 @@ class Trainingseinheit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or _('Training')} ({self.datum:%Y-%m-%d %H:%M})"
+        # Local time, as every page shows it (the database keeps UTC).
+        return f"{self.name or _('Training')} ({timezone.localtime(self.datum):%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self) -> str:
         return reverse("web:workout", args=[self.pk])
@@ -449,3 +452,188 @@ class MLPopulationModel(TrainedArtifact):
     def __str__(self) -> str:
         label = _("Populationsmodell")  # outside the f-string: makemessages finds it there
         return f"{label} #{self.pk} · {self.status}"
+
+
+# --- the log around the sets: order and plan of a workout, routines, aliases, import drafts ---
+
+PLANNED_SETS_MAX = 20
+NOTES_MAX = 2000
+
+
+class WorkoutExercise(models.Model):
+    """An exercise's place in one workout, its planned sets and the lifter's note on it.
+
+    Kept in the database, not the browser session: an exercise added before its first set and
+    the order of the exercises are the same on every device and after every login.
+    """
+
+    einheit = models.ForeignKey(
+        Trainingseinheit,
+        verbose_name=_("Trainingseinheit"),
+        on_delete=models.CASCADE,
+        related_name="workout_exercises",
+    )
+    uebung = models.ForeignKey(
+        Uebung, verbose_name=_("Übung"), on_delete=models.CASCADE, related_name="workout_entries"
+    )
+    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    planned_sets = models.PositiveSmallIntegerField(
+        _("geplante Sätze"), default=0, validators=[MaxValueValidator(PLANNED_SETS_MAX)]
+    )
+    target_reps = models.PositiveSmallIntegerField(
+        _("Ziel-Wiederholungen"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(WIEDERHOLUNGEN_MAX)],
+    )
+    notes = models.TextField(_("Notiz"), blank=True, max_length=NOTES_MAX)
+
+    class Meta:
+        verbose_name = _("Übung im Training")
+        verbose_name_plural = _("Übungen im Training")
+        ordering = ["einheit", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["einheit", "uebung"], name="workoutexercise_unique"),
+            models.CheckConstraint(
+                condition=Q(planned_sets__lte=PLANNED_SETS_MAX), name="workoutexercise_sets_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.einheit} · {self.position}. {self.uebung}"
+
+
+class Routine(models.Model):
+    """A saved workout plan: exercises in order with their set count and target reps."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="routines",
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    notes = models.TextField(_("Notizen"), blank=True, max_length=NOTES_MAX)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Routine")
+        verbose_name_plural = _("Routinen")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="routine_unique_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:routine", args=[self.pk])
+
+
+class RoutineExercise(models.Model):
+    """One exercise of a routine: where it comes, how many sets, how many reps to aim for."""
+
+    routine = models.ForeignKey(
+        Routine, verbose_name=_("Routine"), on_delete=models.CASCADE, related_name="exercises"
+    )
+    uebung = models.ForeignKey(
+        Uebung, verbose_name=_("Übung"), on_delete=models.CASCADE, related_name="routine_entries"
+    )
+    position = models.PositiveSmallIntegerField(_("Position"), default=0)
+    sets = models.PositiveSmallIntegerField(
+        _("Sätze"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(PLANNED_SETS_MAX)],
+    )
+    target_reps = models.PositiveSmallIntegerField(
+        _("Ziel-Wiederholungen"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(WIEDERHOLUNGEN_MAX)],
+    )
+
+    class Meta:
+        verbose_name = _("Übung der Routine")
+        verbose_name_plural = _("Übungen der Routine")
+        ordering = ["routine", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["routine", "uebung"], name="routineexercise_unique"),
+            models.CheckConstraint(
+                condition=Q(sets__gte=1) & Q(sets__lte=PLANNED_SETS_MAX),
+                name="routineexercise_sets_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.routine}: {self.uebung} {self.sets}×{self.target_reps or '?'}"
+
+
+class UebungAlias(models.Model):
+    """Another name of an exercise, e.g. Strong's English ``Bench Press (Barbell)``.
+
+    Imports map a file's exercise names onto exercises through these. Catalogue aliases
+    (``owner`` empty) serve everyone; a lifter's own (from merging an exercise) only them.
+    """
+
+    uebung = models.ForeignKey(
+        Uebung, verbose_name=_("Übung"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    key = models.CharField(_("Suchschlüssel"), max_length=200, editable=False, db_index=True)
+    language = models.CharField(_("Sprache"), max_length=10, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Besitzer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exercise_aliases",
+        help_text=_("Leer: gilt für alle (Katalog)."),
+    )
+
+    class Meta:
+        verbose_name = _("Übungsalias")
+        verbose_name_plural = _("Übungsaliase")
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="alias_unique_per_owner"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(owner__isnull=True), name="alias_unique_catalogue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.uebung}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = fold_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class ImportDraft(models.Model):
+    """An uploaded export between the import preview and the lifter's confirmation.
+
+    The bytes stay in the database (not a temp file) so any web process can finish the import;
+    drafts older than a day are removed when the next one is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.CASCADE,
+        related_name="import_drafts",
+    )
+    filename = models.CharField(_("Dateiname"), max_length=255)
+    data = models.BinaryField(_("Inhalt"))
+    format = models.CharField(_("Format"), max_length=20, default="auto")
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Import-Entwurf")
+        verbose_name_plural = _("Import-Entwürfe")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.filename}"

@@ -23,6 +23,19 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
+def catalogue(db):
+    """The German exercise catalogue with its aliases, as the migration writes it.
+
+    Seeded again here: a transactional test elsewhere flushes what the migration wrote.
+    """
+    from core.catalogue import seed_catalogue
+    from core.models import Uebung
+
+    seed_catalogue()
+    return {u.name: u for u in Uebung.objects.filter(owner__isnull=True)}
+
+
+@pytest.fixture
 def user_a(db):
     return make_user("anna", password="pw-anna-123")
 

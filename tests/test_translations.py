@@ -150,10 +150,11 @@ def test_every_entry_has_a_real_translation(catalogue):
 
 
 def test_placeholders_survive_translation(catalogue):
-    pattern = re.compile(r"%\(\w+\)[sd]")
+    pattern = re.compile(r"%\(\w+\)\d*[sd]")
     for (_, msgid), entry in catalogue.items():
-        for text in entry["strs"]:
-            assert sorted(pattern.findall(text)) == sorted(pattern.findall(msgid)), msgid
+        sources = [msgid, *[entry["plural"] or msgid] * (len(entry["strs"]) - 1)]
+        for text, source in zip(entry["strs"], sources, strict=True):
+            assert sorted(pattern.findall(text)) == sorted(pattern.findall(source)), msgid
 
 
 def test_every_marked_string_is_in_the_catalogue(catalogue):

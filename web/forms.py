@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import (
@@ -19,8 +18,6 @@ from core.models import (
     WIEDERHOLUNGEN_MAX,
     DisplayUnit,
     Satz,
-    Trainingseinheit,
-    Uebung,
 )
 from core.validators import validate_half_step
 from web.units import from_kg, human, human_weight, same_weight, to_kg
@@ -155,79 +152,6 @@ class SatzForm(forms.Form):
             )
         validate_half_step(value)
         return value
-
-
-class WorkoutStartForm(forms.Form):
-    """Start a workout now (or log a past one) with the exercises planned for it."""
-
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("z. B. Push, Beine, Oberkörper A")}),
-    )
-    datum = forms.DateTimeField(
-        label=_("Beginn"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": _("Datum und Uhrzeit angeben.")},
-    )
-    uebungen = forms.ModelMultipleChoiceField(
-        label=_("Übungen"),
-        queryset=Uebung.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Optional: weitere Übungen kannst du im Training hinzufügen."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-        self.fields["uebungen"].queryset = Uebung.objects.visible_to(user)
-        if not self.is_bound:
-            self.initial.setdefault("datum", timezone.localtime().replace(second=0, microsecond=0))
-
-    def clean_datum(self):
-        datum = self.cleaned_data["datum"]
-        if Trainingseinheit.objects.filter(user=self.user, datum=datum).exists():
-            raise forms.ValidationError(
-                _("Zu diesem Zeitpunkt beginnt schon ein Training von dir."), code="duplicate"
-            )
-        return datum
-
-
-class AddExerciseForm(forms.Form):
-    """Add an exercise to the running workout: pick one, or name a new one of your own."""
-
-    uebung = forms.ModelChoiceField(
-        label=_("Übung"),
-        queryset=Uebung.objects.none(),
-        required=False,
-        empty_label=_("– Übung wählen –"),
-    )
-    neue_uebung = forms.CharField(
-        label=_("oder neue Übung"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("Name der neuen Übung")}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-        self.fields["uebung"].queryset = Uebung.objects.visible_to(user)
-
-    def clean(self):
-        data = super().clean()
-        name = (data.get("neue_uebung") or "").strip()
-        if not data.get("uebung") and not name:
-            raise forms.ValidationError(
-                _("Eine Übung wählen oder einen Namen eingeben."), code="required"
-            )
-        if name and not data.get("uebung"):
-            existing = Uebung.objects.visible_to(self.user).filter(name__iexact=name).first()
-            data["uebung"] = existing or Uebung(owner=self.user, name=name)
-        return data
 
 
 FORMAT_CHOICES = [

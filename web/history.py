@@ -18,7 +18,7 @@ from core.models import WORKING_SETS, Satz, Uebung
 from ml_coach.sessions import epley
 from web.units import shown_weight
 
-HISTORY_TABLE_ROWS = 30
+HISTORY_TABLE_ROWS = 30  # per page of the table; the chart shows every workout
 
 
 def epley_1rm(gewicht_kg: Decimal, reps: int) -> float | None:
@@ -40,7 +40,8 @@ class SessionSummary:
 
 
 def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
-    """Per-workout summaries (newest first, for the table) and the chart series (oldest first)."""
+    """Per-workout summaries (all of them, newest first, for the paginated table) and the
+    chart series (oldest first)."""
     rows = (
         Satz.objects.filter(WORKING_SETS, einheit__user=user, uebung=uebung)
         .order_by("einheit__datum", "satz_nr")
@@ -81,7 +82,7 @@ def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
         ],
     }
     table = []
-    for s in reversed(ordered[-HISTORY_TABLE_ROWS:]):
+    for s in reversed(ordered):
         table.append(
             {
                 "einheit_id": s.einheit_id,

@@ -1,19 +1,27 @@
-"""The upload page's glue to ``core.importers``: parse, import, and say what happened.
+"""The import page's glue to ``core.importers``: upload → preview with mapping → import.
 
-Parsing and importing live in ``core.importers`` (one transaction, idempotent); this module
-only hands the uploaded bytes over and turns the importer's answer into lines a page can show.
+Parsing and importing live in ``core.importers`` (one transaction, idempotent). The upload is
+kept as an ``ImportDraft`` between the preview and the lifter's confirmation; this module
+parses it, proposes each file name's exercise and imports with what the lifter confirmed.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from core.importers import ImportFormatError, parse_log
+from django.utils import timezone
+
+from core.importers import ImportFormatError, ParsedLog, parse_log
+from core.importers.mapping import ExerciseRow, exercise_rows
 from core.importers.summary import summary_lines
 from core.importers.writer import import_log
+from core.models import ImportDraft
+from web.units import from_kg
 
 logger = logging.getLogger(__name__)
+DRAFT_MAX_AGE = timedelta(days=1)
 
 
 @dataclass
@@ -24,17 +32,78 @@ class ImportOutcome:
     format: str = ""
 
 
-def run_import(user, data: dict) -> ImportOutcome:
-    """Parse and import one uploaded file for ``user``; errors name the file's line."""
-    upload = data["datei"]
-    raw = upload.read()  # bytes: the importer detects the encoding (UTF-8, BOM, cp1252 …)
+class ImportFailed(Exception):
+    """The file cannot be read; ``errors`` are (line, German message) pairs."""
+
+    def __init__(self, errors: list[tuple[int | None, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def parse_upload(raw: bytes, fmt: str, unit: str | None) -> ParsedLog:
+    """Parse the bytes of an export; any problem becomes ``ImportFailed`` naming the line."""
     try:
-        parsed = parse_log(raw, fmt=data.get("format") or "auto", unit=data.get("unit") or None)
-        result = import_log(user, parsed)
+        return parse_log(raw, fmt=fmt or "auto", unit=unit or None)
     except ImportFormatError as exc:
         line = getattr(exc, "line", None) or None
-        return ImportOutcome(ok=False, errors=[(line, getattr(exc, "message", str(exc)))])
+        raise ImportFailed([(line, getattr(exc, "message", str(exc)))]) from exc
     except (ValueError, UnicodeError) as exc:
-        logger.warning("import of %s failed: %s", upload.name, exc)
-        return ImportOutcome(ok=False, errors=[(getattr(exc, "line", None), str(exc))])
+        raise ImportFailed([(getattr(exc, "line", None), str(exc))]) from exc
+
+
+def stage_upload(user, data: dict) -> tuple[ImportDraft, ParsedLog]:
+    """Check that the upload parses, then keep it as a draft for the preview."""
+    upload = data["datei"]
+    raw = upload.read()  # bytes: the importer detects the encoding (UTF-8, BOM, cp1252 …)
+    parsed = parse_upload(raw, data.get("format"), data.get("unit"))
+    # Abandoned previews (anyone's) go after a day: one cheap delete per upload.
+    ImportDraft.objects.filter(created_at__lt=timezone.now() - DRAFT_MAX_AGE).delete()
+    draft = ImportDraft.objects.create(
+        user=user, filename=upload.name[:255], data=raw, format=data.get("format") or "auto"
+    )
+    return draft, parsed
+
+
+@dataclass
+class PreviewRow:
+    index: int
+    row: ExerciseRow
+    max_weight: object  # in the unit the file is read in
+
+
+@dataclass
+class Preview:
+    parsed: ParsedLog
+    rows: list[PreviewRow]
+    n_workouts: int
+    first: object
+    last: object
+
+
+def preview(user, draft: ImportDraft, unit: str | None) -> Preview:
+    parsed = parse_upload(bytes(draft.data), draft.format, unit)
+    shown_unit = parsed.unit if parsed.unit in ("kg", "lb") else "kg"
+    rows = [
+        PreviewRow(i, row, from_kg(row.max_weight_kg, shown_unit))
+        for i, row in enumerate(exercise_rows(user, parsed))
+    ]
+    starts = sorted({s.started_at for s in parsed.sets})
+    return Preview(
+        parsed,
+        rows,
+        len(starts),
+        starts[0] if starts else None,
+        starts[-1] if starts else None,
+    )
+
+
+def confirm(user, draft: ImportDraft, unit: str | None, mapping: dict) -> ImportOutcome:
+    """Import the draft with the confirmed mapping and unit; the draft is gone afterwards."""
+    parsed = parse_upload(bytes(draft.data), draft.format, unit)
+    try:
+        result = import_log(user, parsed, mapping=mapping)
+    except ValueError as exc:
+        logger.warning("import of draft %s failed: %s", draft.pk, exc)
+        return ImportOutcome(ok=False, errors=[(None, str(exc))])
+    draft.delete()
     return ImportOutcome(ok=True, lines=summary_lines(result), format=parsed.format)

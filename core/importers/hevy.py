@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from core.importers.builder import LogBuilder, to_kg
 from core.importers.dates import DateReader
 from core.importers.errors import ImportFormatError
-from core.importers.records import ParsedLog
+from core.importers.records import ParsedLog, UnitSource
 from core.importers.values import named_set_type, number, positive_or_none
 
 _WEIGHT_COLUMNS = {"weight_kg": "kg", "weight_lbs": "lb", "weight_lb": "lb"}
@@ -57,6 +57,7 @@ def parse_hevy(header: list[str], records: Iterable[tuple[int, list[str]]]) -> P
             workout_duration=_duration(dates, started_at, ended_at, line),
             workout_notes=cell(row, "description"),
         )
+    builder.log.unit, builder.log.unit_source = unit, UnitSource.HEADER
     return builder.log
 
 

@@ -23,10 +23,30 @@ class ParsedSet:
     workout_notes: str = ""
 
 
+class UnitSource:
+    """How the weight unit of a file was decided (shown to the lifter, who may change it)."""
+
+    COLUMN = "column"  # a unit per row (Strong's "Weight Unit")
+    HEADER = "header"  # the weight column names it: "Weight (kg)", Hevy's weight_lbs
+    GIVEN = "given"  # the lifter chose it (--unit, the import page)
+    DEFAULT = "default"  # the file does not say: kg assumed
+
+
 @dataclass(slots=True)
 class ParsedLog:
-    """A whole parsed file: the sets in file order, the detected format and any warnings."""
+    """A whole parsed file: the sets in file order, the detected format and any warnings.
+
+    ``unit`` is the weight unit the file was read in (``kg``, ``lb``, or ``kg+lb`` when rows
+    differ) and ``unit_source`` one of ``UnitSource``: how that was decided.
+    """
 
     format: str
     sets: list[ParsedSet] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unit: str = "kg"
+    unit_source: str = UnitSource.HEADER
+
+    @property
+    def unit_changeable(self) -> bool:
+        """Whether a unit given by the lifter changes how this file is read."""
+        return self.unit_source in (UnitSource.GIVEN, UnitSource.DEFAULT)

@@ -8,7 +8,7 @@ from core.importers.builder import LogBuilder, to_kg
 from core.importers.columns import STRONG_NON_SET_ROWS, fold, strong_column_map
 from core.importers.dates import DateReader
 from core.importers.errors import ImportFormatError
-from core.importers.records import ParsedLog
+from core.importers.records import ParsedLog, UnitSource
 from core.importers.values import duration, number, positive_or_none, strong_set_type
 
 REQUIRED = {
@@ -37,16 +37,32 @@ def parse_strong(
     dates = DateReader(_cell(row, columns["date"]) for _, row in rows)
     default_unit = header_unit or unit or "kg"
     builder = LogBuilder("strong")
+    units: set[str] = set()
     for line, row in rows:
-        _parse_row(builder, dates, columns, default_unit, line, row, len(header))
-    return builder.log
+        _parse_row(builder, dates, columns, default_unit, line, row, len(header), units)
+    log = builder.log
+    log.unit, log.unit_source = _unit_decision(header_unit, unit, units, "weight_unit" in columns)
+    return log
+
+
+def _unit_decision(
+    header_unit: str | None, given: str | None, row_units: set[str], has_column: bool
+) -> tuple[str, str]:
+    """The unit the file was read in and how it was decided (see ``UnitSource``)."""
+    if header_unit:
+        return header_unit, UnitSource.HEADER
+    if has_column and row_units:
+        return "+".join(sorted(row_units)), UnitSource.COLUMN
+    if given:
+        return given, UnitSource.GIVEN
+    return "kg", UnitSource.DEFAULT
 
 
 def _cell(row: list[str], index: int | None) -> str:
     return row[index] if index is not None and index < len(row) else ""
 
 
-def _parse_row(builder, dates, columns, default_unit, line, row, width) -> None:
+def _parse_row(builder, dates, columns, default_unit, line, row, width, units) -> None:
     if len(row) < width and len(row) <= max(columns.values()):
         raise ImportFormatError(line, f"{len(row)} statt {width} Spalten")
     order = _cell(row, columns["set_order"])
@@ -60,7 +76,10 @@ def _parse_row(builder, dates, columns, default_unit, line, row, width) -> None:
     if not (weight or reps):
         return  # cardio / timing row: neither load nor repetitions
     started_at = dates.parse(_cell(row, columns["date"]), line)
-    row_unit = _row_unit(_cell(row, columns.get("weight_unit")), default_unit, line)
+    raw_unit = _cell(row, columns.get("weight_unit"))
+    row_unit = _row_unit(raw_unit, default_unit, line)
+    if raw_unit.strip():
+        units.add(row_unit)
     seconds = "duration_seconds" in columns
     builder.add(
         line=line,

@@ -12,6 +12,7 @@ def summary_lines(result: ImportResult, max_warnings: int = MAX_WARNINGS_SHOWN) 
         f"Einheiten importiert: {result.workouts_created}",
         f"Sätze importiert: {result.sets_created}",
         f"Sätze übersprungen (schon vorhanden): {result.sets_skipped_existing}",
+        f"Übungen zugeordnet: {result.exercises_mapped}, neu angelegt: {result.exercises_created}",
         f"Warnungen: {len(result.warnings)}",
     ]
     lines += [f"  {warning}" for warning in result.warnings[:max_warnings]]

@@ -47,9 +47,13 @@ def set_rows(user) -> list[SetRow]:
 def lifter(user_a):
     """A log with what a round trip can lose: grams, half RPEs, set types, a bodyweight
     exercise with and without added weight, an own exercise, unlogged reps, notes."""
-    bank = Uebung.objects.create(name="Bankdrücken (Langhantel)", equipment="barbell")
-    klimmzug = Uebung.objects.create(
-        name="Klimmzug", equipment="bodyweight", is_bodyweight=True, increment_kg=Decimal("1.25")
+    bank, _ = Uebung.objects.get_or_create(
+        name="Bankdrücken (Langhantel)", owner=None, defaults={"equipment": "barbell"}
+    )
+    klimmzug, _ = Uebung.objects.get_or_create(
+        name="Klimmzug",
+        owner=None,
+        defaults={"equipment": "bodyweight", "is_bodyweight": True, "increment_kg": 1.25},
     )
     eigene = Uebung.objects.create(
         name="Annas Spezialcurl", owner=user_a, equipment="cable", muscle_group="arms"

@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("core", "0002_satz_nr_next_by_default")]
-AFTER = [("core", "0003_satz_wiederholungen_not_zero")]
+BEFORE = [("core", "0005_catalogue_and_aliases")]
+AFTER = [("core", "0006_satz_wiederholungen_not_zero")]
 
 
 def _migrate(targets):

@@ -35,8 +35,10 @@ def test_log_a_set_and_the_recommendation_updates(page, lifter):
     login(page, "anna", "pw-anna-123")
     page.click("text=Training starten >> nth=0")
     page.fill("#id_name", "Ganzkörper A")
-    page.select_option("#id_uebungen", [str(bank.pk), str(kniebeuge.pk), str(rudern.pk)])
-    page.click("main button[type=submit]")
+    pickers = page.locator("#start-exercises input[name=uebung]")
+    for i, name in enumerate(("bankdrücken", "Kniebeuge", "rudern vorgebeugt")):
+        pickers.nth(i).fill(name)  # typed, case aside: the search picker resolves the name
+    page.click("#start-submit")
     page.wait_for_selector(f"#ex-{bank.pk}")
     # htmx binds on DOMContentLoaded: typing earlier would post the plain form.
     page.wait_for_function("() => window.htmx && document.readyState === 'complete'")

@@ -38,3 +38,23 @@ def client_b(client, user_b):
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def import_file(client, content: bytes, name: str = "log.csv", **fields):
+    """Upload → preview → confirm with what the preview proposes (as a browser submits it).
+
+    Returns the confirm response, or the upload's when the file was refused there.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = {"datei": SimpleUploadedFile(name, content, content_type="text/csv")}
+    data.update({"format": "auto", "unit": ""} | fields)
+    upload = client.post(reverse("web:import"), data)
+    if upload.status_code != 302:
+        return upload
+    preview = client.get(upload["Location"])
+    assert preview.status_code == 200, preview.content.decode()[-800:]
+    form = preview.context["form"]
+    proposed = {key: value for key, value in form.initial.items() if value is not None}
+    return client.post(upload["Location"], proposed)

@@ -25,9 +25,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from core.models import (
+    ImportDraft,
     Koerpergewicht,
     MLPredictionModel,
     ModelStatus,
+    Routine,
+    RoutineExercise,
     Satz,
     Trainingseinheit,
     Uebung,
@@ -39,6 +42,8 @@ LOGIN = "login"  # anonymous: 302 to the login page (with ?next=)
 API_DENIED = "api-denied"  # anonymous: 401 or 403
 MARK_EXERCISE = "Annas Geheimübung Q7"
 MARK_WORKOUT = "Annas Training Q7"
+MARK_ROUTINE = "Annas Routine Q7"
+MARK_TARGET = "Annas Zielübung Q7"
 ADMIN_PREFIX = "admin/"
 
 
@@ -99,7 +104,7 @@ ROUTES: dict[str, Route] = {
         (Call("get", 200, other=None), Call("post", 302, other=None, payload="workout_start")),
     ),
     "import/": Route(
-        LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 200, other=None, payload="import"))
+        LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 302, other=None, payload="import"))
     ),
     "einstellungen/": Route(
         LOGIN_ONLY,
@@ -117,6 +122,18 @@ ROUTES: dict[str, Route] = {
     ),
     "export/homegym.json": Route(
         LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 405, other=None))
+    ),
+    # --- the workout log (issue 12a): lists and new things are the requester's own ----------
+    "training/": Route(LOGIN_ONLY, (Call("get", 200, other=None), Call("post", 405, other=None))),
+    "routinen/": Route(LOGIN_ONLY, (Call("get", 200, other=None),)),
+    "routinen/neu/": Route(
+        LOGIN_ONLY,
+        (Call("get", 200, other=None), Call("post", 302, other=None, payload="routine_name")),
+    ),
+    "uebungen/": Route(LOGIN_ONLY, (Call("get", 200, other=None),)),
+    "uebungen/neu/": Route(
+        LOGIN_ONLY,
+        (Call("get", 200, other=None), Call("post", 302, other=None, payload="own_exercise")),
     ),
     # --- pages with A's ids -----------------------------------------------------------------------
     "training/<int:pk>/": Route(
@@ -138,6 +155,53 @@ ROUTES: dict[str, Route] = {
         OWNED, (Call("get", 200), Call("post", 302)), {"pk": "koerpergewicht"}
     ),
     "uebungen/<int:pk>/": Route(OWNED, (Call("get", 200),), {"pk": "uebung"}),
+    # --- the workout log (issue 12a): A's workouts, routines, own exercises, import drafts ---
+    "training/<int:pk>/bearbeiten/": Route(
+        OWNED, (Call("get", 200), Call("post", 302, payload="workout_edit")), {"pk": "einheit"}
+    ),
+    "training/<int:pk>/beenden/": Route(
+        OWNED, (Call("get", 405, other=405), Call("post", 302)), {"pk": "einheit"}
+    ),
+    "training/<int:pk>/loeschen/": Route(
+        OWNED, (Call("get", 200), Call("post", 302)), {"pk": "einheit"}
+    ),
+    "training/<int:pk>/wiederholen/": Route(
+        OWNED, (Call("get", 405, other=405), Call("post", 302)), {"pk": "einheit"}
+    ),
+    "training/<int:pk>/als-routine/": Route(
+        OWNED, (Call("get", 200), Call("post", 302, payload="routine_name")), {"pk": "einheit"}
+    ),
+    "training/<int:pk>/uebung/<int:uebung_id>/notiz/": Route(
+        OWNED, (Call("post", 302, payload="notes"),), {"pk": "einheit", "uebung_id": "uebung"}
+    ),
+    "training/<int:pk>/uebung/<int:uebung_id>/verschieben/": Route(
+        OWNED, (Call("post", 302, payload="move"),), {"pk": "einheit", "uebung_id": "uebung"}
+    ),
+    "training/<int:pk>/uebung/<int:uebung_id>/entfernen/": Route(
+        OWNED, (Call("post", 302),), {"pk": "einheit", "uebung_id": "uebung"}
+    ),
+    "routinen/<int:pk>/": Route(
+        OWNED, (Call("get", 200), Call("post", 302, payload="routine")), {"pk": "routine"}
+    ),
+    "routinen/<int:pk>/starten/": Route(
+        OWNED, (Call("get", 405, other=405), Call("post", 302)), {"pk": "routine"}
+    ),
+    "routinen/<int:pk>/loeschen/": Route(
+        OWNED, (Call("get", 200), Call("post", 302)), {"pk": "routine"}
+    ),
+    "uebungen/<int:pk>/bearbeiten/": Route(
+        OWNED, (Call("get", 200), Call("post", 302, payload="own_exercise")), {"pk": "uebung"}
+    ),
+    # A's exercise has sets: deleting it is refused (merge instead), for A too.
+    "uebungen/<int:pk>/loeschen/": Route(
+        OWNED, (Call("get", 409), Call("post", 409)), {"pk": "uebung"}
+    ),
+    "uebungen/<int:pk>/zusammenfuehren/": Route(
+        OWNED, (Call("get", 200), Call("post", 302, payload="merge")), {"pk": "uebung"}
+    ),
+    "import/<int:pk>/": Route(
+        OWNED, (Call("get", 200), Call("post", 200, payload="import_confirm")), {"pk": "draft"}
+    ),
     # --- staff-only page actions ---------------------------------------------------------------
     "ml/modelle/<int:pk>/neu-trainieren/": Route(
         STAFF, (Call("post", 403, other=403, staff=302),), {"pk": "model"}
@@ -238,6 +302,16 @@ def world(user_a, user_b, django_user_model):
     job = TrainingJob.objects.create(
         task_id="a" * 36, requested_by=user_a, user=user_a, uebung=uebung, task_name="x"
     )
+    routine = Routine.objects.create(user=user_a, name=MARK_ROUTINE)
+    RoutineExercise.objects.create(routine=routine, uebung=uebung, sets=3, target_reps=8)
+    Uebung.objects.create(name=MARK_TARGET, owner=user_a)
+    draft = ImportDraft.objects.create(
+        user=user_a,
+        filename="annas.csv",
+        format="auto",
+        data=b"date,workout,exercise,set_order,weight_kg,reps,rpe,set_type\n"
+        b"2024-01-02T10:00:00,W,Kniebeuge,1,100,5,,normal\n",
+    )
     return {
         "users": {"a": user_a, "b": user_b, "staff": staff},
         "objects": {
@@ -247,6 +321,8 @@ def world(user_a, user_b, django_user_model):
             "model": model.pk,
             "task_id": job.task_id,
             "koerpergewicht": reading.pk,
+            "routine": routine.pk,
+            "draft": draft.pk,
         },
     }
 
@@ -277,6 +353,24 @@ def payload(key: str | None, world: dict, user) -> dict:
         "exercise_add": {"neue_uebung": f"Eigene Übung {user.pk}"},
         "set": {"gewicht": "70", "wiederholungen": "5", "set_type": "normal"},
         "train": {"uebung_id": uebung},
+        "workout_edit": {"name": "Umbenannt", "datum": now.strftime("%Y-%m-%dT%H:%M")},
+        "routine_name": {"name": f"Routine {user.pk}"},
+        "notes": {"notes": "Sitz Stufe 4"},
+        "move": {"richtung": "hoch"},
+        "routine": {
+            "name": f"Routine {user.pk}",
+            "notes": "",
+            "exercises-TOTAL_FORMS": "0",
+            "exercises-INITIAL_FORMS": "0",
+        },
+        "own_exercise": {
+            "name": f"Eigene Übung {user.pk}",
+            "muscle_group": "legs",
+            "equipment": "barbell",
+            "increment_kg": "2,5",
+        },
+        "merge": {"ziel": MARK_TARGET},
+        "import_confirm": {"ziel_0": ""},
         "import": {
             "format": "normalized",
             "datei": io.BytesIO(
@@ -320,7 +414,7 @@ def leaks(response) -> list[str]:
         else response.content
     )
     body = raw.decode(errors="replace") if raw else ""
-    return [m for m in (MARK_EXERCISE, MARK_WORKOUT) if m in body]
+    return [m for m in (MARK_EXERCISE, MARK_WORKOUT, MARK_ROUTINE, MARK_TARGET) if m in body]
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES))

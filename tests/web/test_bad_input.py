@@ -7,7 +7,6 @@ HTML or spreadsheet formulas are stored as plain text and rendered escaped on ev
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
+from tests.web.conftest import import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -146,10 +146,11 @@ def test_unknown_exercise_in_own_workout_is_404(lifter, einheit):
     ("data", "message"),
     [
         ({"datum": "gestern"}, "Datum und Uhrzeit"),
-        ({"datum": ""}, "erforderlich"),
+        ({"datum": ""}, "Datum und Uhrzeit"),
         ({"datum": "2024-13-45T99:99"}, "Datum und Uhrzeit"),
-        ({"datum": "2024-01-01T10:00", "uebungen": ["999999"]}, "gültige Auswahl"),
-        ({"datum": "2024-01-01T10:00", "uebungen": ["abc"]}, "kein gültiger Wert"),
+        ({"datum": "2024-01-01T10:00", "uebung": ["Gibt es nicht"]}, "nicht gefunden"),
+        ({"datum": "2024-01-01T10:00", "routine": "999999"}, "Routine gibt es nicht"),
+        ({"datum": "2024-01-01T10:00", "routine": "abc"}, "Routine gibt es nicht"),
         ({"datum": "2024-01-01T10:00", "name": "x" * 201}, "höchstens 200"),
     ],
 )
@@ -166,6 +167,8 @@ def test_workout_start_refuses_bad_input(lifter, data, message):
         ({}, "Übung wählen oder einen Namen"),
         ({"uebung": "999999"}, "gültige Auswahl"),
         ({"uebung": "abc"}, "gültige Auswahl"),
+        ({"uebung_name": "Gibt es nicht"}, "nicht gefunden"),
+        ({"uebung_name": "x" * 201}, "höchstens 200"),
         ({"neue_uebung": "x" * 201}, "höchstens 200"),
     ],
 )
@@ -219,9 +222,8 @@ HEADER = b"date,workout,exercise,set_order,weight_kg,reps,rpe,set_type\n"
 
 
 def _upload(client, content: bytes, name: str = "log.csv", fmt: str = "auto"):
-    upload = io.BytesIO(content)
-    upload.name = name
-    return client.post("/import/", {"datei": upload, "format": fmt})
+    """Upload, and confirm the preview as proposed (a refused file stops at the upload)."""
+    return import_file(client, content, name, format=fmt)
 
 
 def _rows(n: int, exercise: str = "Kniebeuge", workout: str = "W", start_day: int = 0) -> bytes:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from core.models import Satz, Trainingseinheit
+from tests.web.conftest import import_file
 
 pytestmark = pytest.mark.django_db
 
 
 def _upload(client, name: str, content: bytes, **fields):
-    data = {"datei": SimpleUploadedFile(name, content, content_type="text/csv")}
-    data.update({"format": "auto", "unit": ""} | fields)
-    return client.post(reverse("web:import"), data)
+    """The whole import: upload, preview, confirm as proposed."""
+    return import_file(client, content, name, **fields)
 
 
 @pytest.mark.shared_data

@@ -48,6 +48,9 @@ PAGES_WITHOUT_USER_DATA = [
     "/import/",
     "/ml/dashboard/",
     "/training/neu/",
+    "/training/",
+    "/routinen/",
+    "/routinen/neu/",
 ]
 
 

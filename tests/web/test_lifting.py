@@ -119,7 +119,9 @@ def test_rest_seconds_depend_on_the_exercise_and_the_setting(client_a, user_a, h
 
 
 def test_bodyweight_exercises_show_reps_and_added_weight(client_a, user_a, history):
-    dips = Uebung.objects.create(name="Dips", equipment="bodyweight", is_bodyweight=True)
+    dips = Uebung.objects.create(
+        name="Ring-Dips", owner=user_a, equipment="bodyweight", is_bodyweight=True
+    )
     _add(client_a, history, dips, "0", "12")
     _add(client_a, history, dips, "10", "8")
     html = client_a.get(history.get_absolute_url()).content.decode()

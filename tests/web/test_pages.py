@@ -31,7 +31,7 @@ def test_start_a_workout(client_a, user_a, bank):
     assert page.status_code == 200
     response = client_a.post(
         reverse("web:workout_start"),
-        {"name": "Beine", "datum": "2026-11-20T18:30", "uebungen": [bank.pk]},
+        {"name": "Beine", "datum": "2026-11-20T18:30", "uebung": ["bankdrücken", ""]},
     )
     einheit = Trainingseinheit.objects.get(user=user_a)
     assert response.status_code == 302

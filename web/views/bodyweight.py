@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -13,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.models import Koerpergewicht
 from web.bodyweight import chart_spec
+from web.pagination import BadPage, pager, paginate
 from web.settings_forms import KoerpergewichtForm
 from web.units import human_weight, user_unit
+from web.views.common import bad_request
 
 PER_PAGE = 50
 
@@ -45,11 +46,14 @@ def bodyweight(request: HttpRequest) -> HttpResponse:
         }
         messages.success(request, text % params)
         return redirect("web:bodyweight")
-    page = Paginator(readings, PER_PAGE).get_page(request.GET.get("seite"))
+    try:
+        page = paginate(request, readings, PER_PAGE)
+    except BadPage as exc:
+        return bad_request(request, str(exc))
     context = {
+        **pager(request, page),
         "form": form,
         "unit": unit,
-        "page": page,
         "n_readings": len(readings),
         "chart": chart_spec(readings, unit) if readings else None,
     }

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import Satz, Uebung
+from core.workout_plan import ensure_in_workout
 from ml_coach import prediction_cache
 from web.forms import SatzForm
 from web.lifting import is_bodyweight
 from web.units import user_unit
 from web.views.common import is_htmx, own_workout
-from web.views.workout_page import plan, plan_add, render_block, render_workout
+from web.views.workout_page import render_block, render_workout
 
 
 def _after_set_change(user_id: int, uebung_id: int) -> None:
@@ -52,6 +53,7 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
                     rpe=data["rpe"],
                     set_type=data["set_type"],
                 )
+                ensure_in_workout(einheit, uebung.pk)
                 _after_set_change(request.user.pk, uebung.pk)
             break
         except IntegrityError:
@@ -62,8 +64,6 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
         if is_htmx(request):
             return render_block(request, einheit, uebung, bound_form=form, status=409)
         return render_workout(request, einheit, bound=(uebung, form), status=409)
-    if uebung.pk not in plan(request, einheit.pk):
-        plan_add(request, einheit.pk, [uebung.pk])
     if is_htmx(request):
         return render_block(request, einheit, uebung)
     return redirect(f"{einheit.get_absolute_url()}#ex-{uebung.pk}")

@@ -1,21 +1,33 @@
-"""The training view's page and its per-exercise partial, shared by workout and set views."""
+"""The training view's page and its per-exercise partial, shared by workout and set views.
+
+The exercises' order, the ones planned without sets yet, and their notes come from
+``WorkoutExercise`` rows in the database: the same on every device and after every login.
+"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.models import Satz, Trainingseinheit, Uebung
+from core.models import Satz, Trainingseinheit, Uebung, WorkoutExercise
+from core.workout_plan import ordered_uebung_ids
 from web import lifting, recommendations
-from web.forms import AddExerciseForm, SatzForm
+from web.catalogue import exercise_options
+from web.forms import SatzForm
+from web.planning import planned_set_values
 from web.plate_view import PlateView
 from web.units import user_unit
+from web.workout_forms import AddExerciseForm, ExerciseNotesForm
 
-PLAN_SESSION_KEY = "hg_plan"
-PLAN_KEEP_WORKOUTS = 10
+
+@dataclass
+class PlannedSet:
+    """A set the plan still expects, with the values it is pre-filled with."""
+
+    satz_nr: int
+    values: dict
 
 
 @dataclass
@@ -31,28 +43,26 @@ class ExerciseBlock:
     plates: PlateView | None = None
     bodyweight: bool = False
     plate_calc: bool = False
+    entry: WorkoutExercise | None = None
+    planned: list[PlannedSet] = field(default_factory=list)
+    position: int = 0
+    is_last: bool = False
+
+    @property
+    def notes_form(self) -> ExerciseNotesForm:
+        return ExerciseNotesForm(initial={"notes": self.entry.notes if self.entry else ""})
 
 
-def plan(request: HttpRequest, einheit_id: int) -> list[int]:
-    return list(request.session.get(PLAN_SESSION_KEY, {}).get(str(einheit_id), []))
-
-
-def plan_add(request: HttpRequest, einheit_id: int, uebung_ids: list[int]) -> None:
-    """Exercises added to a workout before their first set live in the session."""
-    plans: dict[str, list[int]] = dict(request.session.get(PLAN_SESSION_KEY, {}))
-    key = str(einheit_id)
-    ids = plans.pop(key, [])
-    ids.extend(i for i in uebung_ids if i not in ids)
-    plans[key] = ids
-    while len(plans) > PLAN_KEEP_WORKOUTS:
-        plans.pop(next(iter(plans)))
-    request.session[PLAN_SESSION_KEY] = plans
-
-
-def _set_form(block: ExerciseBlock, unit: str) -> SatzForm:
-    """The next-set form, prefilled with the last set: the usual next set is the same again."""
-    last = block.saetze[-1] if block.saetze else None
-    return SatzForm.for_satz(last, unit, bodyweight=block.bodyweight)
+def _plan_rest(block: ExerciseBlock) -> None:
+    """The planned sets not logged yet (warm-ups do not count), pre-filled; the form takes
+    the next one's values."""
+    if block.entry is None or not block.entry.planned_sets:
+        return
+    work = sum(1 for s in block.saetze if s.set_type != Satz.SetType.WARMUP)
+    next_nr = max((s.satz_nr for s in block.saetze), default=0) + 1
+    for i in range(max(block.entry.planned_sets - work, 0)):
+        values = planned_set_values(block.rec, block.entry.target_reps)
+        block.planned.append(PlannedSet(next_nr + i, values))
 
 
 def _blocks(
@@ -62,48 +72,46 @@ def _blocks(
     only: Uebung | None = None,
     bound: tuple[Uebung, SatzForm] | None = None,
 ) -> list[ExerciseBlock]:
-    """The workout's exercises in order with their sets, forms and recommendations.
+    """The workout's exercises in order with their sets, plans, forms and recommendations.
 
-    A fixed number of queries whatever the number of exercises: one for the sets (with their
-    exercises), one for planned exercises without sets yet; recommendations come from Redis.
+    A fixed number of queries whatever the number of exercises: the plan rows, the sets (each
+    with its exercise), and the exercise only just picked; recommendations come from Redis.
     """
-    saetze = Satz.objects.filter(einheit=einheit).select_related("uebung")
-    if only is not None:
-        saetze = saetze.filter(uebung=only)
-    blocks: OrderedDict[int, ExerciseBlock] = OrderedDict()
-    order_ids = [only.pk] if only is not None else plan(request, einheit.pk)
-    for satz in saetze.order_by("id"):
+    entries_qs = WorkoutExercise.objects.filter(einheit=einheit).select_related("uebung")
+    saetze_qs = Satz.objects.filter(einheit=einheit).select_related("uebung")
+    entries = list(entries_qs)
+    saetze = list(saetze_qs.order_by("id"))
+    order = ordered_uebung_ids(entries, saetze)
+    blocks = {e.uebung_id: ExerciseBlock(uebung=e.uebung, entry=e) for e in entries}
+    for satz in saetze:
         blocks.setdefault(satz.uebung_id, ExerciseBlock(uebung=satz.uebung)).saetze.append(satz)
-    if bound is not None and bound[0].pk not in order_ids:
-        order_ids.append(bound[0].pk)
-    missing = [pk for pk in order_ids if pk not in blocks]
-    if only is not None and missing:
-        blocks[only.pk] = ExerciseBlock(uebung=only)
-    elif missing:
-        for uebung in Uebung.objects.visible_to(request.user).filter(pk__in=missing):
-            blocks[uebung.pk] = ExerciseBlock(uebung=uebung)
-    order = {pk: i for i, pk in enumerate(order_ids)}
-    ordered = sorted(blocks.values(), key=lambda b: order.get(b.uebung.pk, len(order)))
+    if bound is not None and bound[0].pk not in blocks:
+        blocks[bound[0].pk] = ExerciseBlock(uebung=bound[0])
+        order.append(bound[0].pk)
+    ordered = [blocks[pk] for pk in order]
+    for position, block in enumerate(ordered, start=1):
+        block.position = position
+        block.is_last = position == len(ordered)
+    if only is not None:
+        ordered = [b for b in ordered if b.uebung.pk == only.pk] or [ExerciseBlock(uebung=only)]
     recs = recommendations.recommendations_for(request.user.pk, [b.uebung for b in ordered], unit)
     for block in ordered:
         block.saetze.sort(key=lambda s: s.satz_nr)
         block.rec = recs.get(block.uebung.pk)
+        _plan_rest(block)
     lifting.decorate(request.user, einheit, ordered, unit)
     for block in ordered:
         if bound is not None and block.uebung.pk == bound[0].pk:
             block.form = bound[1]
+        elif block.planned:
+            block.form = SatzForm(
+                initial=block.planned[0].values, unit=unit, bodyweight=block.bodyweight
+            )
         else:
-            block.form = _set_form(block, unit)
+            # Prefilled with the last set: the usual next set is the same again.
+            last = block.saetze[-1] if block.saetze else None
+            block.form = SatzForm.for_satz(last, unit, bodyweight=block.bodyweight)
     return ordered
-
-
-def _exercise_choices(user, exclude: set[int]) -> list[Uebung]:
-    """Exercises to add: catalogue and own ones not yet in this workout (one query)."""
-    return [
-        u
-        for u in Uebung.objects.visible_to(user).only("id", "name").order_by("name")
-        if u.pk not in exclude
-    ]
 
 
 def render_workout(
@@ -123,7 +131,7 @@ def render_workout(
         "unit": unit,
         "set_types": Satz.SetType.choices,
         "add_form": add_form or AddExerciseForm(user=request.user),
-        "exercise_choices": _exercise_choices(request.user, {b.uebung.pk for b in blocks}),
+        "exercise_choices": exercise_options(request.user),
     }
     return render(request, "web/workout.html", context, status=status)
 

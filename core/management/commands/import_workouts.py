@@ -8,9 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from core.importers import FORMATS, UNITS, ImportFormatError, parse_log
 from core.importers.homegym_json import import_homegym, looks_like_homegym_json
+from core.importers.mapping import exercise_rows, mapping_lines, unit_line
 from core.importers.records import ParsedLog
 from core.importers.summary import summary_lines
 from core.importers.writer import ImportResult, import_log
@@ -30,13 +32,18 @@ def read_import_file(path: Path) -> bytes:
         raise CommandError(f"Datei nicht lesbar: {path} ({exc.strerror})") from exc
 
 
-def import_file(user, path: Path, fmt: str, unit: str | None) -> tuple[ParsedLog, ImportResult]:
-    """Read, parse and import one file in one transaction; a bad file becomes a CommandError."""
+def parse_file(path: Path, fmt: str, unit: str | None) -> ParsedLog:
+    """Read and parse one file; a bad file becomes a CommandError naming the line."""
     data = read_import_file(path)
     try:
-        parsed = parse_log(data, fmt=fmt, unit=unit)
+        return parse_log(data, fmt=fmt, unit=unit)
     except ImportFormatError as exc:
         raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
+
+
+def import_file(user, path: Path, fmt: str, unit: str | None) -> tuple[ParsedLog, ImportResult]:
+    """Read, parse and import one file in one transaction; a bad file becomes a CommandError."""
+    parsed = parse_file(path, fmt, unit)
     return parsed, import_log(user, parsed)
 
 
@@ -65,6 +72,11 @@ class Command(BaseCommand):
             default=None,
             help="Gewichtseinheit einer Strong-Datei ohne Einheitenangabe (Standard kg)",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Nur Einheit und Zuordnung der Übungen zeigen, nichts speichern",
+        )
 
     def handle(self, *args, **options) -> None:
         user_model = get_user_model()
@@ -74,18 +86,33 @@ class Command(BaseCommand):
             raise CommandError(f"Benutzer '{options['user']}' existiert nicht.") from None
         path: Path = options["file"]
         if is_homegym_json(path, options["format"]):
-            self._import_json(user, path)
+            self._import_json(user, path, dry_run=options["dry_run"])
             return
-        parsed, result = import_file(user, path, options["format"], options["unit"])
+        parsed = parse_file(path, options["format"], options["unit"])
         self.stdout.write(f"{path.name} ({parsed.format}) für {user}:")
-        for line in summary_lines(result):
+        self.stdout.write(unit_line(parsed))
+        if parsed.unit_changeable:
+            other = "lb" if parsed.unit == "kg" else "kg"
+            self.stdout.write(f"  (andere Einheit: --unit {other})")
+        self.stdout.write("Übungen:")
+        for line in mapping_lines(exercise_rows(user, parsed)):
+            self.stdout.write(line)
+        if options["dry_run"]:
+            self.stdout.write("Probelauf (--dry-run): nichts gespeichert.")
+            return
+        for line in summary_lines(import_log(user, parsed)):
             self.stdout.write(line)
 
-    def _import_json(self, user, path: Path) -> None:
+    def _import_json(self, user, path: Path, *, dry_run: bool) -> None:
+        """All of a HomeGym JSON export; ``dry_run`` imports and rolls back (what would come)."""
         try:
-            outcome = import_homegym(user, read_import_file(path))
+            with transaction.atomic():
+                outcome = import_homegym(user, read_import_file(path))
+                transaction.set_rollback(dry_run)
         except ImportFormatError as exc:
             raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
         self.stdout.write(f"{path.name} (homegym) für {user}:")
         for line in [*summary_lines(outcome.result), *outcome.lines()]:
             self.stdout.write(line)
+        if dry_run:
+            self.stdout.write("Probelauf (--dry-run): nichts gespeichert.")

@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.exercise_traits import guess_equipment, guess_muscle_group
+from core.catalogue import seed_catalogue
 from core.importers import FORMATS, UNITS
 from core.importers.summary import summary_lines
 from core.importers.writer import import_log
 from core.management.commands.import_workouts import import_file
-from core.models import Satz, Uebung
-from core.simulator import DEFAULT_PLAN, simulate
-
-
-def ensure_catalogue() -> int:
-    """The simulator's exercises as catalogue entries (owner empty); returns how many are new."""
-    created = 0
-    for plan in DEFAULT_PLAN:
-        _, was_created = Uebung.objects.get_or_create(
-            name=plan.name,
-            owner=None,
-            defaults={
-                "equipment": (
-                    Uebung.Equipment.BODYWEIGHT if plan.bodyweight else guess_equipment(plan.name)
-                ),
-                "muscle_group": guess_muscle_group(plan.name),
-                "increment_kg": Decimal(str(plan.increment_kg or 2.5)),
-                "is_bodyweight": plan.bodyweight,
-            },
-        )
-        created += was_created
-    return created
+from core.models import Satz
+from core.simulator import simulate
 
 
 class Command(BaseCommand):
@@ -55,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError("--months muss mindestens 1 sein.")
         with transaction.atomic():
             user = self._demo_user(options["user"], options["password"])
-            new_catalogue = ensure_catalogue()
+            new_catalogue = seed_catalogue()
         self.stdout.write(f"Katalogübungen neu angelegt: {new_catalogue}")
         if options["source"]:
             self._import_file(user, options)

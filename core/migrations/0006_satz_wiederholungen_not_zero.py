@@ -17,7 +17,7 @@ def empty_reps_to_zero(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("core", "0002_satz_nr_next_by_default"),
+        ("core", "0005_catalogue_and_aliases"),
     ]
 
     operations = [

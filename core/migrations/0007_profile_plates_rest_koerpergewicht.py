@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_satz_wiederholungen_not_zero'),
+        ('core', '0006_satz_wiederholungen_not_zero'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
