@@ -107,6 +107,14 @@ def login(page, username: str, password: str) -> None:
     page.wait_for_url("**/")
 
 
+def nav(page, text: str) -> None:
+    """Follow a main-navigation link: the main action, or an item behind „Menü“."""
+    link = page.locator(".nav > a, .menu-items a").filter(has_text=text).first
+    if not link.is_visible():
+        page.locator(".menu summary").click()
+    link.click()
+
+
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     """A phone-sized screenshot in test-artifacts/ (every run, for reviewers).
 

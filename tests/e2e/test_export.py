@@ -51,6 +51,9 @@ def test_export_and_reimport_into_a_new_lifter(device, django_user_model, tmp_pa
     page.goto("/import/")
     page.set_input_files("#id_datei", str(csv_path))
     page.click("main button[type=submit]")
+    page.wait_for_selector("#import-mapping")  # the preview: kg assumed, exercises mapped
+    assert page.locator("#unit-decision strong").inner_text() == "kg"
+    page.click("#import-save")
     page.wait_for_selector("#import-result")
     assert "Sätze importiert: 20" in page.locator("#import-result").inner_text()
     assert set_rows(bernd) == set_rows(anna)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import Routine, RoutineExercise, Satz, Trainingseinheit, Uebung
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, nav, screenshot
 from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,7 +83,7 @@ def ready(page) -> None:
 def test_routine_picker_finish_list_and_wie_letztes_mal(view, lifter):
     user, bench, squat = lifter
     login(view, "anna", "pw-anna-123")
-    view.click("nav >> text=Training starten")
+    nav(view, "Training starten")
     assert_fits(view)
     view.click("#quick-start button:has-text('Beine')")
     view.wait_for_selector(f"#ex-{squat.pk} .planned-set")
@@ -117,7 +117,7 @@ def test_routine_picker_finish_list_and_wie_letztes_mal(view, lifter):
     einheit.refresh_from_db()
     assert einheit.duration is not None
 
-    view.click("nav >> text=Trainings")
+    nav(view, "Trainings")
     view.wait_for_url("**/training/")
     entry = view.locator(f"#training-{einheit.pk}")
     assert "Beine" in entry.inner_text() and "1 Satz" in entry.inner_text()
@@ -139,7 +139,7 @@ def test_routine_picker_finish_list_and_wie_letztes_mal(view, lifter):
 
 def test_catalogue_search_and_filters(view, lifter, browser, live_server):
     login(view, "anna", "pw-anna-123")
-    view.click("nav >> text=Übungen")
+    nav(view, "Übungen")
     view.wait_for_url("**/uebungen/")
     ready(view)
     assert_fits(view)
