@@ -5,9 +5,12 @@ Schema version 1 (``"format": "homegym"``, ``"version": 1``):
 - ``profile``: display unit, language, rest times, plate unit, bar and plates.
 - ``exercises``: every exercise the log refers to plus the lifter's own ones, with
   ``catalogue`` (true: from the instance's catalogue, matched by name on import).
-- ``workouts``: start (ISO 8601 with offset), name, notes, duration in seconds and the sets in
-  order (exercise name, set number, weight in kg as a decimal string, reps or null, RPE as a
-  decimal string or null, set type).
+- ``workouts``: start (ISO 8601 with offset), name, notes, duration in seconds, the exercises
+  in their order (name, planned sets, target reps, note — also those without sets yet) and the
+  sets in order (exercise name, set number, weight in kg as a decimal string, reps or null,
+  RPE as a decimal string or null, set type).
+- ``routines``: name, notes and their exercises (name, sets, target reps) in order.
+- ``aliases``: the lifter's own names for exercises (from merges and imports).
 - ``body_weights``: date and weight in kg (decimal string).
 
 Weights are strings so that no float rounding touches a gram. The document is produced in
@@ -23,7 +26,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.exporters.rows import workouts_with_sets
-from core.models import Koerpergewicht, Satz, Uebung, UserProfile
+from core.models import Koerpergewicht, Routine, Satz, Uebung, UebungAlias, UserProfile
 
 FORMAT = "homegym"
 VERSION = 1
@@ -68,26 +71,49 @@ def set_data(uebung: Uebung, satz: Satz) -> dict:
     }
 
 
-def workout_data(workout, exercise_notes=None) -> dict:
+def workout_data(workout) -> dict:
     einheit = workout.einheit
-    data = {
+    return {
         "started_at": timezone.localtime(einheit.datum).isoformat(),
         "name": einheit.name,
         "notes": einheit.notes,
         "duration_seconds": einheit.duration.total_seconds() if einheit.duration else None,
-        "sets": [set_data(u, s) for u, saetze in workout.exercises for s in saetze],
+        "exercises": [
+            {
+                "exercise": e.uebung.name,
+                "planned_sets": e.entry.planned_sets if e.entry else 0,
+                "target_reps": e.entry.target_reps if e.entry else None,
+                "notes": e.notes,
+            }
+            for e in workout.exercises
+        ],
+        "sets": [set_data(e.uebung, s) for e in workout.exercises for s in e.saetze],
     }
-    if exercise_notes is not None:
-        notes = {u.name: exercise_notes(einheit, u) for u, _ in workout.exercises}
-        data["exercise_notes"] = {name: text for name, text in notes.items() if text}
-    return data
 
 
-def json_chunks(user, exercise_notes=None) -> Iterator[str]:
+def routine_data(routine: Routine) -> dict:
+    return {
+        "name": routine.name,
+        "notes": routine.notes,
+        "exercises": [
+            {"exercise": r.uebung.name, "sets": r.sets, "target_reps": r.target_reps}
+            for r in routine.exercises.all()
+        ],
+    }
+
+
+def json_chunks(user) -> Iterator[str]:
     """The JSON document in pieces: head, one piece per workout, the tail."""
-    used = Uebung.objects.filter(saetze__einheit__user=user).distinct()
-    exercises = {u.pk: u for u in used}
-    exercises.update({u.pk: u for u in Uebung.objects.filter(owner=user)})
+    routines = Routine.objects.filter(user=user).prefetch_related("exercises__uebung")
+    aliases = UebungAlias.objects.filter(owner=user).select_related("uebung").order_by("key")
+    exercises = {u.pk: u for u in Uebung.objects.filter(owner=user)}
+    for used in (
+        Uebung.objects.filter(saetze__einheit__user=user),
+        Uebung.objects.filter(workout_entries__einheit__user=user),
+        Uebung.objects.filter(routine_entries__routine__user=user),
+        Uebung.objects.filter(aliases__owner=user),
+    ):
+        exercises.update({u.pk: u for u in used.distinct()})
     head = {
         "format": FORMAT,
         "version": VERSION,
@@ -95,6 +121,10 @@ def json_chunks(user, exercise_notes=None) -> Iterator[str]:
         "username": user.get_username(),
         "profile": profile_data(user),
         "exercises": [exercise_data(u) for u in sorted(exercises.values(), key=lambda u: u.name)],
+        "routines": [routine_data(r) for r in routines],
+        "aliases": [
+            {"name": a.name, "exercise": a.uebung.name, "language": a.language} for a in aliases
+        ],
         "body_weights": [
             {"date": r.datum.isoformat(), "weight_kg": decimal_text(r.gewicht)}
             for r in Koerpergewicht.objects.filter(user=user).order_by("datum")
@@ -103,6 +133,6 @@ def json_chunks(user, exercise_notes=None) -> Iterator[str]:
     text = json.dumps(head, ensure_ascii=False, indent=1)
     yield text[: text.rindex("}")].rstrip() + ',\n "workouts": [\n'
     for index, workout in enumerate(workouts_with_sets(user)):
-        piece = json.dumps(workout_data(workout, exercise_notes), ensure_ascii=False)
+        piece = json.dumps(workout_data(workout), ensure_ascii=False)
         yield ("  " if index == 0 else ",\n  ") + piece
     yield "\n ]\n}\n"

@@ -5,8 +5,9 @@ workout start in local time, weights in kg with at least one decimal (``110.0``,
 grams are kept), ``W``/``D``/``F`` in *Set Order* for warm-up, drop and failure sets and the
 working sets numbered 1, 2, 3 …, durations like ``1h 6m``, text columns quoted, the notes
 quoted (``""`` when empty) on the first row of a workout or an exercise and empty below.
-Reps that were not logged are written as 0, as Strong does. HomeGym's importer reads the
-file back to the same sets (tests/core/test_export_roundtrip.py).
+Reps that were not logged are written as 0, as Strong does; the note on an exercise of the
+workout goes into *Notes*. HomeGym's importer reads the file back to the same sets
+(tests/core/test_export_roundtrip.py).
 """
 
 from __future__ import annotations
@@ -64,31 +65,26 @@ def strong_number(value: Decimal | None) -> str:
     return "" if value is None else f"{Decimal(value).normalize():f}"
 
 
-def strong_lines(user, exercise_notes=None) -> Iterator[str]:
-    """The header and one line per set (``\\n``-terminated), oldest workout first.
-
-    ``exercise_notes(einheit, uebung) -> str`` supplies the *Notes* column when the log keeps
-    notes per exercise of a workout; without it the column is empty (quoted on first rows).
-    """
+def strong_lines(user) -> Iterator[str]:
+    """The header and one line per set (``\\n``-terminated), oldest workout first."""
     yield ",".join(HEADER) + "\n"
     for workout in workouts_with_sets(user):
         einheit = workout.einheit
         start = timezone.localtime(einheit.datum).strftime("%Y-%m-%d %H:%M:%S")
         fixed = f"{start},{quoted(einheit.name)},{strong_duration(einheit.duration)}"
         first_of_workout = True
-        for uebung, saetze in workout.exercises:
-            note = exercise_notes(einheit, uebung) if exercise_notes else ""
+        for exercise in workout.exercises:
             working = 0
-            for index, satz in enumerate(saetze):
+            for index, satz in enumerate(exercise.saetze):
                 marker = MARKERS.get(satz.set_type)
                 if marker is None:
                     working += 1
                     marker = str(working)
-                notes = quoted(note) if index == 0 else ""
+                notes = quoted(exercise.notes) if index == 0 else ""
                 workout_notes = quoted(einheit.notes) if first_of_workout else ""
                 first_of_workout = False
                 yield (
-                    f"{fixed},{quoted(uebung.name)},{marker},{strong_weight(satz.gewicht)},"
+                    f"{fixed},{quoted(exercise.uebung.name)},{marker},{strong_weight(satz.gewicht)},"
                     f"{satz.wiederholungen or 0},0,0,{notes},{workout_notes},"
                     f"{strong_number(satz.rpe)}\n"
                 )

@@ -2,7 +2,9 @@
 
 Sets go through the same writer as every CSV import (``import_log``: one transaction,
 idempotent, set numbers kept as exported); what only this format carries comes on top: the
-exercises' own attributes, workouts without sets, body weights and profile settings.
+exercises' own attributes, each workout's exercise order, plan and notes (also for exercises
+without sets), routines, the lifter's own aliases, body weights and profile settings.
+Exercise names are resolved like an import's (``core.aliases.resolve``).
 Anything malformed is an ``ImportFormatError`` with a German message; nothing is written then.
 """
 
@@ -16,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.aliases import remember, resolve
 from core.exporters.homegym_json import FORMAT, VERSION
 from core.importers.errors import ImportFormatError
 from core.importers.records import ParsedLog, ParsedSet
@@ -27,13 +30,17 @@ from core.models import (
     GEWICHT_MAX_KG,
     KOERPERGEWICHT_MAX_KG,
     KOERPERGEWICHT_MIN_KG,
+    PLANNED_SETS_MAX,
     REST_MAX_SECONDS,
     WIEDERHOLUNGEN_MAX,
     DisplayUnit,
     Koerpergewicht,
+    Routine,
+    RoutineExercise,
     Trainingseinheit,
     Uebung,
     UserProfile,
+    WorkoutExercise,
 )
 
 PROFILE_FIELDS = ("display_unit", "language", "plate_unit")
@@ -51,12 +58,14 @@ class HomegymImport:
     exercises_created: int = 0
     body_weights_created: int = 0
     empty_workouts_created: int = 0
+    routines_created: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"Eigene Übungen angelegt: {self.exercises_created}",
             f"Körpergewichte importiert: {self.body_weights_created}",
             f"Trainings ohne Sätze angelegt: {self.empty_workouts_created}",
+            f"Routinen angelegt: {self.routines_created}",
         ]
 
 
@@ -91,9 +100,42 @@ def _load(source: Source) -> dict:
     return data
 
 
-def _parsed_sets(workouts: list) -> tuple[list[ParsedSet], list[tuple[datetime, dict]]]:
+def _small_int(value, where: str, low: int, high: int, *, optional=False) -> int | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _fail(where, f"{value!r} ist keine ganze Zahl von {low} bis {high}")
+    return value
+
+
+def _plan_items(items: list, where: str) -> list[dict]:
+    """A workout's or a routine's exercises: name, set count, target reps, note."""
+    plan = []
+    for index, item in enumerate(items, start=1):
+        at = f"{where}, Übung {index}"
+        if not isinstance(item, dict) or not str(item.get("exercise") or "").strip():
+            raise _fail(at, "Übung fehlt")
+        sets = item.get("planned_sets", item.get("sets", 0))
+        plan.append(
+            {
+                "exercise": str(item["exercise"]).strip()[:NAME_MAX],
+                "sets": _small_int(sets, at, 0, PLANNED_SETS_MAX),
+                "target_reps": _small_int(
+                    item.get("target_reps"), at, 1, WIEDERHOLUNGEN_MAX, optional=True
+                ),
+                "notes": str(item.get("notes") or ""),
+            }
+        )
+    return plan
+
+
+Plans = list[tuple[datetime, list[dict]]]
+
+
+def _parsed_sets(workouts: list) -> tuple[list[ParsedSet], list[tuple[datetime, dict]], Plans]:
     parsed: list[ParsedSet] = []
     heads: list[tuple[datetime, dict]] = []
+    plans: Plans = []
     for w_index, workout in enumerate(workouts, start=1):
         where = f"Training {w_index}"
         if not isinstance(workout, dict):
@@ -111,6 +153,7 @@ def _parsed_sets(workouts: list) -> tuple[list[ParsedSet], list[tuple[datetime, 
         name = str(workout.get("name") or "")[:NAME_MAX]
         notes = str(workout.get("notes") or "")
         heads.append((started, {"name": name, "notes": notes, "duration": duration}))
+        plans.append((started, _plan_items(workout.get("exercises") or [], where)))
         for s_index, item in enumerate(workout.get("sets") or [], start=1):
             at = f"{where}, Satz {s_index}"
             if not isinstance(item, dict) or not str(item.get("exercise") or "").strip():
@@ -143,7 +186,7 @@ def _parsed_sets(workouts: list) -> tuple[list[ParsedSet], list[tuple[datetime, 
                     workout_notes=notes,
                 )
             )
-    return parsed, heads
+    return parsed, heads, plans
 
 
 def _own_exercises(user, exercises: list) -> int:
@@ -234,14 +277,101 @@ def _empty_workouts(user, heads: list[tuple[datetime, dict]]) -> int:
     return len(new)
 
 
+def _exercise_ids(user, names) -> dict[str, int]:
+    """Name → exercise id, as an import resolves names; an unknown name is an error."""
+    names = set(names)
+    found = {name: match.uebung_id for name, match in resolve(user, names).items()}
+    unknown = sorted(names - found.keys())
+    if unknown:
+        raise _fail("Übungen", f"unbekannt: {', '.join(unknown[:5])}")
+    return found
+
+
+def _workout_plans(user, plans: Plans) -> None:
+    """Each workout's exercises in the exported order, with their plan and note."""
+    ids = _exercise_ids(user, [item["exercise"] for _, items in plans for item in items])
+    starts = {local_to_utc(start): items for start, items in plans if items}
+    einheiten = dict(
+        Trainingseinheit.objects.filter(user=user, datum__in=list(starts)).values_list(
+            "datum", "pk"
+        )
+    )
+    existing = {
+        (e.einheit_id, e.uebung_id): e
+        for e in WorkoutExercise.objects.filter(einheit_id__in=einheiten.values())
+    }
+    changed, new = [], []
+    for datum, pk in einheiten.items():
+        for position, item in enumerate(starts[datum], start=1):
+            entry = existing.get((pk, ids[item["exercise"]]))
+            if entry is None:
+                entry = WorkoutExercise(einheit_id=pk, uebung_id=ids[item["exercise"]])
+                new.append(entry)
+            else:
+                changed.append(entry)
+            entry.position = position
+            entry.planned_sets = item["sets"]
+            entry.target_reps = item["target_reps"]
+            entry.notes = item["notes"]
+    fields = ["position", "planned_sets", "target_reps", "notes"]
+    WorkoutExercise.objects.bulk_update(changed, fields, batch_size=1000)
+    WorkoutExercise.objects.bulk_create(new, batch_size=1000)
+
+
+def _routines(user, routines: list) -> int:
+    """Routines the lifter does not have yet (by name), with their exercises."""
+    have = set(Routine.objects.filter(user=user).values_list("name", flat=True))
+    items = []
+    for index, routine in enumerate(routines, start=1):
+        where = f"Routine {index}"
+        name = str((routine or {}).get("name") or "").strip()[:NAME_MAX]
+        if not name:
+            raise _fail(where, "Name fehlt")
+        items.append((name, str(routine.get("notes") or ""), _plan_items(
+            routine.get("exercises") or [], where
+        )))
+    ids = _exercise_ids(user, [i["exercise"] for _, _, plan in items for i in plan])
+    created = 0
+    for name, notes, plan in items:
+        if name in have:
+            continue
+        have.add(name)
+        new = Routine.objects.create(user=user, name=name, notes=notes)
+        RoutineExercise.objects.bulk_create(
+            RoutineExercise(
+                routine=new,
+                uebung_id=ids[item["exercise"]],
+                position=position,
+                sets=max(item["sets"], 1),
+                target_reps=item["target_reps"],
+            )
+            for position, item in enumerate(plan, start=1)
+        )
+        created += 1
+    return created
+
+
+def _aliases(user, aliases: list) -> None:
+    for index, item in enumerate(aliases, start=1):
+        name = str((item or {}).get("name") or "").strip()
+        target = str((item or {}).get("exercise") or "").strip()
+        if not name or not target:
+            raise _fail(f"Alias {index}", "Name oder Übung fehlt")
+        uebung_id = _exercise_ids(user, [target])[target]
+        remember(user, name, Uebung.objects.get(pk=uebung_id))
+
+
 def import_homegym(user, source: Source) -> HomegymImport:
     """Import a HomeGym JSON export for ``user``: all of it or, on any error, nothing."""
     data = _load(source)
-    parsed, heads = _parsed_sets(data.get("workouts") or [])
+    parsed, heads, plans = _parsed_sets(data.get("workouts") or [])
     with transaction.atomic():
         exercises_created = _own_exercises(user, data.get("exercises") or [])
         result = import_log(user, ParsedLog(format="homegym", sets=parsed))
         empty = _empty_workouts(user, heads)
+        _workout_plans(user, plans)
+        routines = _routines(user, data.get("routines") or [])
+        _aliases(user, data.get("aliases") or [])
         body_weights = _body_weights(user, data.get("body_weights") or [])
         _profile(user, data.get("profile") or {})
-    return HomegymImport(result, exercises_created, body_weights, empty)
+    return HomegymImport(result, exercises_created, body_weights, empty, routines)

@@ -12,12 +12,23 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from core.aliases import remember, resolve
 from core.exporters.homegym_json import json_chunks
 from core.exporters.strong import HEADER, strong_duration, strong_lines, strong_weight
 from core.importers import ImportFormatError, parse_log
 from core.importers.homegym_json import import_homegym
 from core.importers.writer import import_log
-from core.models import Koerpergewicht, Satz, Trainingseinheit, Uebung, UserProfile
+from core.models import (
+    Koerpergewicht,
+    Routine,
+    RoutineExercise,
+    Satz,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+    WorkoutExercise,
+)
+from core.workout_plan import PlannedExercise, add_exercises, store_order
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +104,15 @@ def lifter(user_a):
             rpe=Decimal(rpe) if rpe else None,
             set_type=set_type,
         )
+    store_order(one)  # the sets' exercises get their rows (order, note) as in the app
+    store_order(two)
+    WorkoutExercise.objects.filter(einheit=one, uebung=bank).update(notes="Griff eng")
+    kniebeuge = Uebung.objects.get(name="Kniebeuge (Langhantel)", owner=None)
+    add_exercises(two, [PlannedExercise(kniebeuge.pk, sets=3, target_reps=5)])  # no sets yet
+    routine = Routine.objects.create(user=user_a, name="Push", notes="montags")
+    RoutineExercise.objects.create(routine=routine, uebung=bank, position=1, sets=4, target_reps=6)
+    RoutineExercise.objects.create(routine=routine, uebung=eigene, position=2, sets=3)
+    remember(user_a, "Annas Curl", eigene)
     Koerpergewicht.objects.create(user=user_a, datum=start.date(), gewicht=Decimal("81.4"))
     Koerpergewicht.objects.create(user=user_a, datum=start.date() + timedelta(days=7), gewicht=80)
     profile = UserProfile.objects.get(user=user_a)
@@ -123,7 +143,7 @@ def test_strong_conventions(lifter):
     local = timezone.localtime(Trainingseinheit.objects.order_by("datum")[0].datum)
     assert first == (
         f'{local:%Y-%m-%d %H:%M:%S},"Push, ""schwer""",1h 6m,"Bankdrücken (Langhantel)",'
-        'W,20.0,10,0,0,"","Schulter zwickt",'
+        'W,20.0,10,0,0,"Griff eng","Schulter zwickt",'
     )
     assert second.endswith(',"Bankdrücken (Langhantel)",1,61.235,8,0,0,,,8.5')
     orders = [row["Set Order"] for row in csv.DictReader(io.StringIO("\n".join(lines)))]
@@ -177,8 +197,35 @@ def test_json_is_valid_versioned_and_complete(lifter):
         "Annas Spezialcurl": False,
         "Bankdrücken (Langhantel)": True,
         "Klimmzug": True,
+        "Kniebeuge (Langhantel)": True,  # planned in a workout, no sets yet
     }
     assert [b["weight_kg"] for b in data["body_weights"]] == ["81.4", "80"]
+    assert data["routines"] == [
+        {
+            "name": "Push",
+            "notes": "montags",
+            "exercises": [
+                {"exercise": "Bankdrücken (Langhantel)", "sets": 4, "target_reps": 6},
+                {"exercise": "Annas Spezialcurl", "sets": 3, "target_reps": None},
+            ],
+        }
+    ]
+    assert data["aliases"] == [
+        {"name": "Annas Curl", "exercise": "Annas Spezialcurl", "language": ""}
+    ]
+    two = data["workouts"][1]["exercises"]
+    assert [e["exercise"] for e in two] == [
+        "Annas Spezialcurl",
+        "Bankdrücken (Langhantel)",
+        "Kniebeuge (Langhantel)",
+    ]
+    assert two[2] == {
+        "exercise": "Kniebeuge (Langhantel)",
+        "planned_sets": 3,
+        "target_reps": 5,
+        "notes": "",
+    }
+    assert data["workouts"][0]["exercises"][0]["notes"] == "Griff eng"
     sets = data["workouts"][0]["sets"]
     assert sets[1] == {
         "exercise": "Bankdrücken (Langhantel)",
@@ -214,6 +261,26 @@ def test_json_round_trip_into_a_new_lifter(lifter, user_b, tmp_path):
     ) == list(
         Koerpergewicht.objects.filter(user=lifter).order_by("datum").values_list("datum", "gewicht")
     )
+
+    def plans(user):
+        return list(
+            WorkoutExercise.objects.filter(einheit__user=user)
+            .order_by("einheit__datum", "position")
+            .values_list(
+                "einheit__datum", "uebung__name", "position", "planned_sets", "target_reps", "notes"
+            )
+        )
+
+    assert plans(user_b) == plans(lifter)
+    routine = Routine.objects.get(user=user_b)
+    assert (routine.name, routine.notes) == ("Push", "montags")
+    assert list(
+        routine.exercises.values_list("uebung__name", "position", "sets", "target_reps")
+    ) == [
+        ("Bankdrücken (Langhantel)", 1, 4, 6),
+        ("Annas Spezialcurl", 2, 3, None),
+    ]
+    assert resolve(user_b, ["Annas Curl"])["Annas Curl"].uebung_name == "Annas Spezialcurl"
     own = Uebung.objects.get(owner=user_b, name="Annas Spezialcurl")
     assert (own.equipment, own.muscle_group) == ("cable", "arms")
     profile = UserProfile.objects.get(user=user_b)
