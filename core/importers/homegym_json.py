@@ -327,9 +327,13 @@ def _routines(user, routines: list) -> int:
         name = str((routine or {}).get("name") or "").strip()[:NAME_MAX]
         if not name:
             raise _fail(where, "Name fehlt")
-        items.append((name, str(routine.get("notes") or ""), _plan_items(
-            routine.get("exercises") or [], where
-        )))
+        items.append(
+            (
+                name,
+                str(routine.get("notes") or ""),
+                _plan_items(routine.get("exercises") or [], where),
+            )
+        )
     ids = _exercise_ids(user, [i["exercise"] for _, _, plan in items for i in plan])
     created = 0
     for name, notes, plan in items:
