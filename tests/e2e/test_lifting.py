@@ -115,9 +115,6 @@ def test_timer_plates_and_a_record_while_lifting(device, lifter):
     assert page.locator(f"#ex-{bank.pk} .badge.pr").count() == 1  # 90 × 5 is no record
 
     no_horizontal_scroll(page)
-    if page.device == "phone":
-        page.evaluate("window.scrollTo(0, 0)")
-        screenshot(page, "training-view")
     assert page.js_errors == []
 
 

@@ -105,7 +105,7 @@ def test_log_a_set_and_the_recommendation_updates(page, lifter):
         arg=bank.pk,
     )
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "training-view")
+    screenshot(page, "training-recommendation")
     assert page.js_errors == []
 
 

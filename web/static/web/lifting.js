@@ -143,9 +143,12 @@
     schedule();
   }
 
-  // A set form is about to be sent: remember which exercise, and unlock sound (user gesture).
+  // Forms that save a set: the set row, and a planned set's one-tap ✓.
+  var SAVES_A_SET = "form.set-form, form.planned-form";
+
+  // A set form is about to be sent: unlock sound while the tap still counts as a gesture.
   document.addEventListener("submit", function (event) {
-    if (event.target.matches && event.target.matches("form.set-form")) { unlockAudio(); }
+    if (event.target.matches && event.target.matches(SAVES_A_SET)) { unlockAudio(); }
   }, true);
 
   // A set form is being sent: remember its exercise by request. The form itself is swapped
@@ -153,7 +156,7 @@
   // is matched to the request through its XMLHttpRequest.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var form = event.detail.elt;
-    if (!form.matches || !form.matches("form.set-form")) { return; }
+    if (!form.matches || !form.matches(SAVES_A_SET)) { return; }
     unlockAudio();
     var block = form.closest(".exercise");
     var extras = block && block.querySelector(".lift-extras");
