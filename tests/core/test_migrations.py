@@ -5,25 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.core.test_log_migrations import latest as _latest
+from tests.core.test_log_migrations import migrate as _migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("core", "0005_catalogue_and_aliases")]
 AFTER = [("core", "0006_satz_wiederholungen_not_zero")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
 
 
 def test_zero_reps_become_not_logged_and_back(django_user_model):
