@@ -63,10 +63,12 @@ def _state_sql() -> str:
     )
 
 
-def _format_key(user_id: int, uebung_id: int, counter, model_version: str, last, n) -> str:
+def _format_key(
+    user_id: int, uebung_id: int, counter, model_version: str, last, n, einheit_id=None
+) -> str:
     return (
         f"{PREFIX}:{user_id}:{uebung_id}:v{counter or 0}:m{model_version or '-'}"
-        f":s{last or 0}-{n or 0}"
+        f":s{last or 0}-{n or 0}:e{einheit_id or '-'}"
     )
 
 
@@ -81,7 +83,9 @@ def cache_key(user_id: int, uebung_id: int) -> str:
     return _format_key(user_id, uebung_id, counter, version, last, n)
 
 
-def cache_keys(user_id: int, uebung_ids: list[int]) -> dict[int, str]:
+def cache_keys(
+    user_id: int, uebung_ids: list[int], einheit_id: int | None = None
+) -> dict[int, str]:
     """The keys of many exercises at once: two queries and one Redis call for any number."""
     sets = {
         row["uebung_id"]: row
@@ -105,6 +109,7 @@ def cache_keys(user_id: int, uebung_ids: list[int]) -> dict[int, str]:
             model_version(active.get(pk)),
             sets.get(pk, {}).get("last"),
             sets.get(pk, {}).get("n"),
+            einheit_id,
         )
         for pk in uebung_ids
     }
@@ -119,8 +124,10 @@ def _from_cache(hit) -> Recommendation | None:
     return None
 
 
-def _compute_and_store(user_id: int, uebung_id: int, key: str) -> Recommendation:
-    rec = MLPredictor(user_id=user_id).recommend(uebung_id)
+def _compute_and_store(
+    user_id: int, uebung_id: int, key: str, einheit_id: int | None = None
+) -> Recommendation:
+    rec = MLPredictor(user_id=user_id).recommend(uebung_id, einheit=einheit_id)
     data = rec.to_dict()
     data.pop("label", None)
     _safe(lambda: cache.set(key, data, settings.ML_PREDICTION_CACHE_SECONDS))
@@ -134,17 +141,22 @@ def cached_recommendation(user_id: int, uebung_id: int) -> Recommendation:
     return rec if rec is not None else _compute_and_store(user_id, uebung_id, key)
 
 
-def cached_recommendations(user_id: int, uebung_ids: list[int]) -> dict[int, Recommendation]:
+def cached_recommendations(
+    user_id: int, uebung_ids: list[int], einheit_id: int | None = None
+) -> dict[int, Recommendation]:
     """Many recommendations (a whole workout): a fixed number of queries when the cache is warm.
 
-    Misses are computed one by one and stored, exactly as ``cached_recommendation`` does.
+    With ``einheit_id`` each is the recommendation for the *next* set of that workout. Misses
+    are computed one by one and stored, exactly as ``cached_recommendation`` does.
     """
-    keys = cache_keys(user_id, list(dict.fromkeys(uebung_ids)))
+    keys = cache_keys(user_id, list(dict.fromkeys(uebung_ids)), einheit_id)
     hits = _safe(lambda: cache.get_many(list(keys.values())), {}) or {}
     result = {}
     for pk, key in keys.items():
         rec = _from_cache(hits.get(key))
-        result[pk] = rec if rec is not None else _compute_and_store(user_id, pk, key)
+        result[pk] = (
+            rec if rec is not None else _compute_and_store(user_id, pk, key, einheit_id)
+        )
     return result
 
 

@@ -220,8 +220,11 @@ class MLPredictor:
         weight, _, _ = self._decide(uebung_id, sessions, n_working, step, at)
         return weight
 
-    def recommend(self, uebung_id: int, at: datetime | None = None) -> Recommendation:
-        """The recommendation the pages show before the next set of this exercise."""
+    def recommend(
+        self, uebung_id: int, at: datetime | None = None, einheit: int | None = None
+    ) -> Recommendation:
+        """The recommendation the pages show before the next set of this exercise; with
+        ``einheit`` (a workout id of this lifter) for the next set of that workout."""
         at = at or timezone.now()
         all_sessions, n_working = self.history(uebung_id)
         sessions = loaded(all_sessions)

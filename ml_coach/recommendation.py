@@ -27,6 +27,8 @@ class Recommendation:
     n_sets: int  # working sets known for this exercise
     min_samples: int
     model_version: str = ""  # "" when no model; part of the cache key
+    set_number: int | None = None  # working set of today's workout this is for (1 = first)
+    bodyweight: bool = False  # logged without load: recommend reps (and added weight if any)
 
     @property
     def label(self) -> str:

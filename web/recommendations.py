@@ -32,6 +32,8 @@ class RecommendationView:
     explanation: str
     n_sets: int
     min_samples: int
+    set_number: int | None = None
+    bodyweight: bool = False
 
     @property
     def has_value(self) -> bool:
@@ -83,11 +85,13 @@ def to_view(rec: Recommendation, uebung: Uebung, unit: str) -> RecommendationVie
         explanation=rec.explanation,
         n_sets=rec.n_sets,
         min_samples=rec.min_samples,
+        set_number=rec.set_number,
+        bodyweight=rec.bodyweight,
     )
 
 
 def recommendations_for(
-    user_id: int, uebungen: Iterable[Uebung], unit: str
+    user_id: int, uebungen: Iterable[Uebung], unit: str, einheit_id: int | None = None
 ) -> dict[int, RecommendationView]:
     """The recommendation per exercise id; exercises the coach cannot answer for are missing.
 
@@ -97,5 +101,5 @@ def recommendations_for(
     by_id = {u.pk: u for u in uebungen}
     if not by_id:
         return {}
-    recs = prediction_cache.cached_recommendations(user_id, list(by_id))
+    recs = prediction_cache.cached_recommendations(user_id, list(by_id), einheit_id)
     return {pk: to_view(rec, by_id[pk], unit) for pk, rec in recs.items()}

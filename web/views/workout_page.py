@@ -94,7 +94,9 @@ def _blocks(
         block.is_last = position == len(ordered)
     if only is not None:
         ordered = [b for b in ordered if b.uebung.pk == only.pk] or [ExerciseBlock(uebung=only)]
-    recs = recommendations.recommendations_for(request.user.pk, [b.uebung for b in ordered], unit)
+    recs = recommendations.recommendations_for(
+        request.user.pk, [b.uebung for b in ordered], unit, einheit.pk
+    )
     for block in ordered:
         block.saetze.sort(key=lambda s: s.satz_nr)
         block.rec = recs.get(block.uebung.pk)
