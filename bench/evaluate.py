@@ -63,8 +63,11 @@ def evaluate(
             "seconds": round(time.perf_counter() - t0, 1),
             "predictions": [
                 (p.actual_kg, p.predicted_kg, p.baseline_kg, p.double_progression_kg)
-                for p in result.predictions
+                for p in result.of_kind("session_top")
             ],
+            "set_predictions": result.of_kind("next_set"),
+            "top_predictions": result.of_kind("session_top"),
+            "top_reps": s["reps"],
         }
         row["ratio"] = row["coach_mae"] / row["repeat_last_mae"] if row["repeat_last_mae"] else 1
         lifters.append(row)
@@ -75,13 +78,24 @@ def evaluate(
     return summarize(lifters, algorithm)
 
 
+def summarize_sets(lifters: list[dict]) -> dict:
+    """Set-level figures pooled over all lifters (``next_set`` predictions)."""
+    from ml_coach.backtest import score_sets
+
+    return score_sets([p for row in lifters for p in row["set_predictions"]])
+
+
 def summarize(lifters: list[dict], algorithm: str) -> dict:
+    from ml_coach.backtest import reps_score
+
     preds = np.array([p for row in lifters for p in row["predictions"]], dtype=np.float64)
     actual = preds[:, 0]
     pooled = {}
     for i, method in enumerate(("coach", "repeat_last", "double_progression"), start=1):
         err = np.abs(preds[:, i] - actual)
         pooled[method] = {"mae": float(err.mean()), "within_2_5": float((err <= 2.5 + 1e-9).mean())}
+    sets = summarize_sets(lifters)
+    top_reps = reps_score([p for row in lifters for p in row.pop("top_predictions", [])])
     worse = [
         r["lifter"]
         for r in lifters
@@ -90,7 +104,10 @@ def summarize(lifters: list[dict], algorithm: str) -> dict:
     better = [r["lifter"] for r in lifters if r["coach_mae"] < r["repeat_last_mae"]]
     for row in lifters:
         row.pop("predictions")
+        row.pop("set_predictions")
     return {
+        "next_set": sets,
+        "top_reps": top_reps,
         "algorithm": algorithm,
         "n_lifters": len(lifters),
         "n_predictions": len(actual),
@@ -100,6 +117,38 @@ def summarize(lifters: list[dict], algorithm: str) -> dict:
         "lifters_better": better,
         "lifters": lifters,
     }
+
+
+def _ratio(a, b) -> str:
+    return f"{a / b:.3f}" if a is not None and b else "–"
+
+
+def set_markdown(summary: dict) -> list[str]:
+    """The reps of the top set and the set-level table (first and later working sets)."""
+    tr = summary["top_reps"]
+    lines = [
+        f"Top-set reps (n={tr['n']}): coach MAE {tr['coach_mae']:.3f}, same reps as last "
+        f"session's top set {tr['baseline_mae']:.3f} → "
+        f"**{_ratio(tr['coach_mae'], tr['baseline_mae'])}**.",
+        "",
+        "| working set | n | coach MAE kg | Strong previous | rule (prev set + last change) "
+        "| coach/Strong | coach/rule | coach ≤2.5 | rule ≤2.5 | reps coach | reps rule "
+        "| model share |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for part, label in (("first", "set 1"), ("later", "set 2 onward")):
+        p = summary["next_set"][part]
+        if not p["n"]:
+            continue
+        c, st, ru, re = p["coach"], p["strong_previous"], p["rule"], p["reps"]
+        share = p["sources"].get("model", 0) / p["n"]
+        lines.append(
+            f"| {label} | {p['n']} | {c['mae']:.3f} | {st['mae']:.3f} | {ru['mae']:.3f} "
+            f"| {_ratio(c['mae'], st['mae'])} | {_ratio(c['mae'], ru['mae'])} "
+            f"| {c['within_2_5']:.1%} | {ru['within_2_5']:.1%} | {re['coach_mae']:.3f} "
+            f"| {re['baseline_mae']:.3f} | {share:.0%} |"
+        )
+    return lines
 
 
 def markdown(summary: dict) -> str:
@@ -119,6 +168,9 @@ def markdown(summary: dict) -> str:
         f"{len(summary['lifters_better'])}/{summary['n_lifters']}; worse by more than 3 %: "
         f"{len(summary['lifters_worse_by_3pct'])}/{summary['n_lifters']} "
         f"({', '.join(summary['lifters_worse_by_3pct']) or 'none'}).",
+    ]
+    lines += ["", *set_markdown(summary)]
+    lines += [
         "",
         "| lifter | n | coach MAE | repeat-last MAE | ratio | double-progr. MAE "
         "| coach ≤2.5 | repeat ≤2.5 | model share |",

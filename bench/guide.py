@@ -68,8 +68,9 @@ def compare_file(name: str, result: Comparison, population: coach.SharedPopulati
     ``population``: the coach's population model (``bench.coach.shared_population``), fitted
     without this lifter."""
     from core.plates import infer_increment_kg
-    from ml_coach.coach_model import MIN_TRAIN_ROWS, baseline_weight, fit_coach, plate_step
+    from ml_coach.coach_model import MIN_TRAIN_ROWS, baseline_weight, fit_coach
     from ml_coach.features import row_at
+    from ml_coach.steps import plate_step
 
     for _, sessions in exercise_sessions(name):
         split = math.ceil(TEST_FROM * len(sessions))

@@ -24,9 +24,10 @@ LINEAR_EXPONENT = 1.2  # "close to linear": time grows at most like n^1.2
 def fit_seconds(sets: list, runs: int, population=None) -> list[float]:
     """Seconds per fit of the coach on these parsed sets (one exercise), one thread; with
     the coach's population model when it has one (judging it on this history is the fit)."""
-    from ml_coach.coach_model import fit_coach, plate_step
+    from ml_coach.coach_model import fit_coach
     from ml_coach.records import records_from_parsed
     from ml_coach.sessions import group_sessions
+    from ml_coach.steps import plate_step
 
     (records,) = records_from_parsed(sets).values()
     samples = []

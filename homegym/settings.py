@@ -173,6 +173,9 @@ ML_RF_N_ESTIMATORS = env_int("ML_RF_N_ESTIMATORS", 50)
 ML_RF_MAX_DEPTH = env_int("ML_RF_MAX_DEPTH", 10)
 ML_MODEL_LRU_SIZE = env_int("ML_MODEL_LRU_SIZE", 64)
 ML_STALE_OUTDATED_DAYS = env_int("ML_STALE_OUTDATED_DAYS", 30)
+# The instance's own population model replaces the shipped prior from this many lifters on
+# (docs/ml.md: below it, the prior judged on held-out lifters was as good or better).
+ML_OWN_POPULATION_MIN_LIFTERS = env_int("ML_OWN_POPULATION_MIN_LIFTERS", 30)
 
 # --- Redis: broker, cache and results each on their own logical database ------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -25,30 +25,43 @@ from ml_coach.coach_model import (
     double_progression_weight,
     fit_coach,
     loaded,
-    plate_step,
 )
 from ml_coach.features import training_rows
+from ml_coach.next_set import first_set, later_set, set_gate, top_reps
 from ml_coach.population_model import ExerciseHistory, PopulationModel, fit_population
 from ml_coach.records import SetRecord, records_from_parsed
 from ml_coach.sessions import Session, group_sessions
+from ml_coach.set_features import days_between, loaded_sets, rule_weight, set_rows, strong_previous
+from ml_coach.steps import plate_step, to_weight
 
 MIN_SESSIONS = 10
 START_SHARE = 0.6
 WITHIN_KG = 2.5
 DEFAULT_INCREMENT_KG = 2.5  # what a freshly imported exercise gets (Uebung.increment_kg)
 METHODS = ("coach", "repeat_last", "double_progression")
+KINDS = ("session_top", "next_set")
 
 
 @dataclass
 class Prediction:
+    """One prediction. ``session_top``: the session's top set, baseline = repeat last top.
+    ``next_set``: one working set, baseline = Strong's "previous" (same set number last
+    session); ``rule_kg``/``baseline_reps`` are the best simple rule's answers."""
+
     exercise: str
     session_start: str
     kind: str
     actual_kg: float
     predicted_kg: float
     baseline_kg: float
-    double_progression_kg: float
+    double_progression_kg: float | None
     source: str
+    actual_reps: int | None = None
+    predicted_reps: int | None = None
+    baseline_reps: int | None = None
+    set_order: int | None = None
+    set_number: int | None = None
+    rule_kg: float | None = None
 
 
 @dataclass
@@ -59,12 +72,17 @@ class BacktestResult:
     algorithm: str = "coach"
     population_lifters: int = 0
 
+    def of_kind(self, kind: str) -> list[Prediction]:
+        return [p for p in self.predictions if p.kind == kind]
+
     def summary(self) -> dict:
+        tops = self.of_kind("session_top")
         per_exercise = {}
-        for name in sorted({p.exercise for p in self.predictions}):
-            per_exercise[name] = score([p for p in self.predictions if p.exercise == name])
+        for name in sorted({p.exercise for p in tops}):
+            per_exercise[name] = score([p for p in tops if p.exercise == name])
         return {
-            "pooled": score(self.predictions),
+            "pooled": score(tops),
+            "next_set": score_sets(self.of_kind("next_set")),
             "per_exercise": per_exercise,
             "n_exercises": self.n_exercises,
             "algorithm": self.algorithm,
@@ -76,7 +94,12 @@ class BacktestResult:
         return {
             "summary": self.summary(),
             "predictions": [
-                {k: v for k, v in asdict(p).items() if k != "double_progression_kg"}
+                {
+                    k: v
+                    for k, v in asdict(p).items()
+                    if k != "double_progression_kg"
+                    and (v is not None or k in ("actual_reps", "predicted_reps"))
+                }
                 for p in self.predictions
             ],
         }
@@ -102,10 +125,52 @@ def score(predictions: Sequence[Prediction]) -> dict:
         METHODS, ("predicted_kg", "baseline_kg", "double_progression_kg"), strict=True
     ):
         out[method] = _metric(actual, np.array([getattr(p, attr) for p in predictions]))
-    out["sources"] = {
+    out["sources"] = sources(predictions)
+    out["reps"] = reps_score(predictions)
+    return out
+
+
+def sources(predictions: Sequence[Prediction]) -> dict:
+    return {
         s: sum(1 for p in predictions if p.source == s)
         for s in sorted({p.source for p in predictions})
     }
+
+
+def reps_score(predictions: Sequence[Prediction]) -> dict:
+    """Reps MAE of the coach and of the baseline's reps where all three are known."""
+    rows = [
+        (p.actual_reps, p.predicted_reps, p.baseline_reps)
+        for p in predictions
+        if p.actual_reps and p.predicted_reps and p.baseline_reps
+    ]
+    if not rows:
+        return {"n": 0, "coach_mae": None, "baseline_mae": None}
+    a = np.array(rows, dtype=np.float64)
+    return {
+        "n": len(rows),
+        "coach_mae": float(np.abs(a[:, 1] - a[:, 0]).mean()),
+        "baseline_mae": float(np.abs(a[:, 2] - a[:, 0]).mean()),
+    }
+
+
+def score_sets(predictions: Sequence[Prediction]) -> dict:
+    """``next_set`` predictions: first working sets and later ones apart (they have different
+    baselines: Strong's "previous" vs the rule "previous set today + last change")."""
+    out = {}
+    for part, chosen in (
+        ("first", [p for p in predictions if p.set_number == 1]),
+        ("later", [p for p in predictions if (p.set_number or 0) > 1]),
+    ):
+        actual = np.array([p.actual_kg for p in chosen], dtype=np.float64)
+        out[part] = {
+            "n": len(chosen),
+            "coach": _metric(actual, np.array([p.predicted_kg for p in chosen])),
+            "strong_previous": _metric(actual, np.array([p.baseline_kg for p in chosen])),
+            "rule": _metric(actual, np.array([p.rule_kg for p in chosen], dtype=np.float64)),
+            "reps": reps_score(chosen),
+            "sources": sources(chosen),
+        }
     return out
 
 
@@ -117,6 +182,61 @@ def exercise_history(records: Sequence[SetRecord]) -> tuple[list[Session], list[
     return sessions, weighted, step
 
 
+def _set_errors(sessions: list[Session], step: float, population) -> tuple | None:
+    """Errors of the set head (a model that never saw this lifter) and of the rule on every
+    later set of the whole log, with each row's session index: the gate at session ``k``
+    uses the rows of sessions before ``k`` only."""
+    if population is None or not population.has_set_heads():
+        return None
+    x, yw, _, where = set_rows(sessions, step)
+    if len(yw) == 0:
+        return None
+    prev = np.expm1(x[:, 0])
+    actual = prev * (1 + yw)
+    model = to_weight(prev, population.predict_set("set_weight", x), step)
+    rule = prev * (1 + x[:, 3])
+    return np.abs(model - actual), np.abs(rule - actual), np.array([i for i, _ in where])
+
+
+def _set_predictions(
+    name: str, past: list[Session], session: Session, step: float, population, model, top
+) -> list[Prediction]:
+    """One ``next_set`` prediction per loaded working set of ``session``, each made by the
+    product's ``next_set`` functions from the past and the earlier sets of that session."""
+    predicted_top, source = top
+    sets = loaded_sets(session)
+    last = loaded_sets(past[-1])
+    days = days_between(past, session)
+    out = []
+    for j, actual in enumerate(sets):
+        if j == 0:
+            advice = first_set(past, predicted_top, source)
+            rule, rule_reps = strong_previous(0, last), last[0].reps if last else None
+        else:
+            uses = source != "not_enough_data" and model is not None and model.set_uses_model
+            advice = later_set(sets[:j], past, step, days, population, uses)
+            rule, rule_reps = rule_weight(sets[:j], last), sets[j - 1].reps
+        out.append(
+            Prediction(
+                exercise=name,
+                session_start=session.start.isoformat(),
+                kind="next_set",
+                actual_kg=round(actual.weight_kg, 4),
+                predicted_kg=round(advice.weight_kg, 4),
+                baseline_kg=round(strong_previous(j, last) or 0.0, 4),
+                double_progression_kg=None,
+                source=source if source == "not_enough_data" else advice.source,
+                actual_reps=actual.reps,
+                predicted_reps=advice.reps,
+                baseline_reps=rule_reps,
+                set_order=actual.set_order,
+                set_number=j + 1,
+                rule_kg=round(rule or 0.0, 4),
+            )
+        )
+    return out
+
+
 def backtest_exercise(
     name: str,
     records: Sequence[SetRecord],
@@ -124,6 +244,7 @@ def backtest_exercise(
     algorithm: str = "coach",
     retrain_every: int = 1,
     min_samples: int = 10,
+    kinds: Sequence[str] = KINDS,
 ) -> list[Prediction]:
     all_sessions, sessions, _ = exercise_history(records)
     n = len(sessions)
@@ -136,7 +257,7 @@ def backtest_exercise(
     # Rows and population predictions are computed once per plate step for the whole log:
     # row r depends only on sessions[:r+1] (tests prove it), so the first k-1 rows are exactly
     # what a fit on the first k sessions computes itself.
-    cache: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray | None]] = {}
+    cache: dict[float, tuple] = {}
     for k in range(max(start, 1), n):
         past = sessions[:k]
         step = plate_step([s.top_weight for s in past], DEFAULT_INCREMENT_KG)
@@ -144,8 +265,16 @@ def backtest_exercise(
             if step not in cache:
                 x, y = training_rows(sessions, step)
                 changes = population.predict_change(x) if population is not None else None
-                cache[step] = (x, y, changes)
-            x, y, changes = cache[step]
+                set_errors = (
+                    _set_errors(sessions, step, population) if algorithm == "coach" else None
+                )
+                cache[step] = (x, y, changes, set_errors)
+            x, y, changes, set_errors = cache[step]
+            judgement = {"set_uses_model": False}
+            if set_errors is not None:
+                err_m, err_r, session_of = set_errors
+                seen = session_of < k
+                judgement = set_gate(err_m[seen], err_r[seen], session_of[seen], k)
             model = fit_coach(
                 past,
                 step,
@@ -153,23 +282,35 @@ def backtest_exercise(
                 population=population,
                 rows=(x[: k - 1], y[: k - 1]),
                 population_changes=changes[: k - 1] if changes is not None else None,
+                set_judgement=judgement,
             ).model
             trained_at, model_step = k, step
         at = sessions[k].start
         n_working = sum(s.n_working for s in all_sessions if s.start < at)
-        predicted, source = decide(past, n_working, step, at, model, population, min_samples)
-        out.append(
-            Prediction(
-                exercise=name,
-                session_start=at.isoformat(),
-                kind="session_top",
-                actual_kg=round(sessions[k].top_weight, 4),
-                predicted_kg=round(predicted, 4),
-                baseline_kg=round(past[-1].top_weight, 4),
-                double_progression_kg=round(double_progression_weight(past, step), 4),
-                source=source,
-            )
+        name_k = sessions[k].workout_name
+        predicted, source = decide(
+            past, n_working, step, at, model, population, min_samples, name_k
         )
+        if "session_top" in kinds:
+            out.append(
+                Prediction(
+                    exercise=name,
+                    session_start=at.isoformat(),
+                    kind="session_top",
+                    actual_kg=round(sessions[k].top_weight, 4),
+                    predicted_kg=round(predicted, 4),
+                    baseline_kg=round(past[-1].top_weight, 4),
+                    double_progression_kg=round(double_progression_weight(past, step), 4),
+                    source=source,
+                    actual_reps=sessions[k].top_reps,
+                    predicted_reps=top_reps(past, predicted),
+                    baseline_reps=past[-1].top_reps,
+                )
+            )
+        if "next_set" in kinds:
+            out += _set_predictions(
+                name, past, sessions[k], step, population, model, (predicted, source)
+            )
     return out
 
 
@@ -179,6 +320,7 @@ def run_backtest(
     algorithm: str = "coach",
     retrain_every: int = 1,
     min_samples: int = 10,
+    kinds: Sequence[str] = KINDS,
 ) -> BacktestResult:
     t0 = time.perf_counter()
     result = BacktestResult(
@@ -186,7 +328,7 @@ def run_backtest(
     )
     for name in sorted(exercises):
         preds = backtest_exercise(
-            name, exercises[name], population, algorithm, retrain_every, min_samples
+            name, exercises[name], population, algorithm, retrain_every, min_samples, kinds
         )
         if preds:
             result.n_exercises += 1

@@ -25,9 +25,10 @@ from statistics import median
 import numpy as np
 from django.conf import settings
 
-from core.plates import infer_increment_kg
 from ml_coach.features import FEATURE_VERSION, next_row, training_rows
+from ml_coach.next_set import judge_sets
 from ml_coach.sessions import Session
+from ml_coach.steps import to_weight
 
 SEED = 42
 VALIDATION_SHARE = 0.2
@@ -66,17 +67,6 @@ def loaded(sessions: list[Session]) -> list[Session]:
     return [s for s in sessions if s.top_weight > 0]
 
 
-def plate_step(weights_kg: list[float], configured_kg: float = 2.5) -> float:
-    """The step to round to: the configured increment when the history sits on its grid,
-    otherwise the grid the lifter actually loads (e.g. 5 lb = 2.268 kg)."""
-    weights = [w for w in weights_kg if w > 0]
-    if weights:
-        on = sum(abs(w - round(w / configured_kg) * configured_kg) <= 0.02 for w in weights)
-        if on / len(weights) >= 0.9:
-            return configured_kg
-    return infer_increment_kg(weights, default=configured_kg)
-
-
 def baseline_weight(sessions: list[Session]) -> float:
     """Repeat the last session's top weight: a weight the lifter demonstrably can load."""
     return sessions[-1].top_weight
@@ -89,21 +79,6 @@ def double_progression_weight(sessions: list[Session], step_kg: float) -> float:
     usual = median(reps) if reps else None
     bump = step_kg if usual is not None and (last.top_reps or 0) >= usual else 0.0
     return last.top_weight + bump
-
-
-def steps_of(last_kg, change, step_kg):
-    """A predicted relative change as whole plate steps (stay = 0, +1 step, −1 step, ...)."""
-    return np.round(np.asarray(last_kg) * np.asarray(change) / step_kg)
-
-
-def to_weight(last_kg, change, step_kg):
-    """Last weight plus whole plate steps: on the grid whenever the last weight was, and an
-    off-grid last weight (a plate the lifter owns) is moved by steps, never snapped away.
-    Works on numbers and on numpy arrays alike (training and serving share it)."""
-    weight = np.maximum(0.0, np.asarray(last_kg) + steps_of(last_kg, change, step_kg) * step_kg)
-    snapped = np.round(weight / step_kg) * step_kg
-    weight = np.where(np.abs(weight - snapped) <= 1e-6, snapped, weight)
-    return float(weight) if np.ndim(weight) == 0 else weight
 
 
 @dataclass
@@ -121,11 +96,17 @@ class CoachModel:
     population_ref: dict = field(default_factory=dict)  # {"id", "path", "sha256"}
     feature_version: int = FEATURE_VERSION
     params: dict = field(default_factory=dict)
+    set_uses_model: bool = False  # the set-level head serves later sets (``next_set``)
+
+    @property
+    def serves(self) -> bool:
+        """Whether any part of the population model serves this (user, exercise)."""
+        return self.uses_model or self.set_uses_model
 
     def predict_change(
-        self, sessions: list[Session], step_kg: float, at: datetime, population=None
+        self, sessions: list[Session], step_kg: float, at: datetime, population=None, name=""
     ) -> float:
-        row = next_row(sessions, step_kg, at)
+        row = next_row(sessions, step_kg, at, name)
         if self.expert == "population":
             if population is None:
                 raise LookupError("population model required but not loaded")
@@ -135,13 +116,14 @@ class CoachModel:
         return 0.0
 
     def predict_weight(
-        self, sessions: list[Session], step_kg: float, at: datetime, population=None
+        self, sessions: list[Session], step_kg: float, at: datetime, population=None, name=""
     ) -> float:
-        """The model's top weight for the next session, on the plate grid."""
+        """The model's top weight for the next session (in workout ``name``), on the grid."""
         last = sessions[-1].top_weight
         if last <= 0 or not self.uses_model:
             return last
-        return to_weight(last, self.predict_change(sessions, step_kg, at, population), step_kg)
+        change = self.predict_change(sessions, step_kg, at, population, name)
+        return to_weight(last, change, step_kg)
 
 
 @dataclass
@@ -203,6 +185,7 @@ def fit_coach(
     population_ref: dict | None = None,
     rows: tuple[np.ndarray, np.ndarray] | None = None,
     population_changes: np.ndarray | None = None,
+    set_judgement: dict | None = None,
 ) -> FitResult:
     """Train one (user, exercise) model on ``sessions`` (loaded ones, time-ordered).
 
@@ -243,22 +226,28 @@ def fit_coach(
         and val.any()
         and err_m[val].mean() < err_b[val].mean()
     )
+    if set_judgement is None:
+        set_judgement = judge_sets(sessions, step_kg, population, lifter_key)
+    set_uses = bool(set_judgement["set_uses_model"])
     params = {
         "population_id": (population_ref or {}).get("id"),
         "judged_rows": len(y),
         "past_mae": float(err_m.mean()) if len(y) else None,
         "past_baseline_mae": float(err_b.mean()) if len(y) else None,
+        **set_judgement,
     }
     model = CoachModel(
         algorithm="coach",
         expert="population" if uses_model else "baseline",
         uses_model=uses_model,
-        population_ref=dict(population_ref or {}) if uses_model else {},
+        population_ref=dict(population_ref or {}) if uses_model or set_uses else {},
         params=params,
+        set_uses_model=set_uses,
     )
     metrics = _metrics(
         sessions, step_kg, model_w, base_w, first_val, "coach", params, len(y), uses_model, t0
     )
+    metrics["set_uses_model"] = set_uses
     return FitResult(model=model, metrics=metrics)
 
 
@@ -304,6 +293,7 @@ def decide(
     model: CoachModel | None,
     population=None,
     min_samples: int = 10,
+    name: str = "",
 ) -> tuple[float, str]:
     """The weight the lifter is shown and who decided it (the product's one decision rule).
 
@@ -314,4 +304,4 @@ def decide(
         return weight, "not_enough_data"
     if model is None or not model.uses_model:
         return weight, "baseline"
-    return model.predict_weight(sessions, step_kg, at, population), "model"
+    return model.predict_weight(sessions, step_kg, at, population, name), "model"

@@ -17,7 +17,7 @@ import numpy as np
 
 from ml_coach.sessions import Session
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 FEATURE_NAMES = [
     "log_last_top",
     "step_rel",
@@ -46,6 +46,10 @@ FEATURE_NAMES = [
     "alternating",
     "log_gap_vs_usual",
     "reps_change",
+    "same_name_as_last",
+    "rel_last_same_name",
+    "log_days_since_same_name",
+    "same_name_share",
 ]
 # Columns that are themselves a candidate next weight relative to the last one ("experts").
 EXPERT_COLUMNS = {
@@ -65,7 +69,24 @@ def _rel(a: float, b: float) -> float:
     return a / b - 1.0 if b > 0 else 0.0
 
 
-def _row(sessions: list[Session], i: int, step_kg: float, at: datetime) -> list[float]:
+def _name_features(recent: list[Session], name: str, lw: float, at: datetime) -> list[float]:
+    """What the workout's name says before its first set: heavy/light days and routines
+    ("Beine schwer" vs "Beine leicht") repeat their own weights, not the last session's."""
+    same = [s for s in recent if name and s.workout_name == name]
+    if not same:
+        return [0.0, 0.0, 0.0, 0.0]
+    days = max(0.0, (at - same[-1].start).total_seconds() / 86400.0)
+    return [
+        1.0 if recent[-1].workout_name == name else 0.0,
+        _rel(same[-1].top_weight, lw),
+        math.log1p(days),
+        len(same) / len(recent),
+    ]
+
+
+def _row(
+    sessions: list[Session], i: int, step_kg: float, at: datetime, name: str = ""
+) -> list[float]:
     """Features for predicting session ``i`` from ``sessions[:i]`` (requires ``i >= 1``)."""
     last = sessions[i - 1]
     tops = [s.top_weight for s in sessions[max(0, i - HISTORY - 1) : i]]
@@ -99,6 +120,7 @@ def _row(sessions: list[Session], i: int, step_kg: float, at: datetime) -> list[
         1.0 if c1 * c2 < 0 else 0.0,
         math.log1p(days) - math.log1p(median(gaps)) if gaps else 0.0,
         float((last.top_reps or 0) - (prev_reps or 0)),
+        *_name_features(recent, name, lw, at),
     ]
     return [
         math.log1p(last.top_weight),
@@ -137,17 +159,19 @@ def training_rows(sessions: list[Session], step_kg: float) -> tuple[np.ndarray, 
     for i in range(1, len(sessions)):
         if sessions[i - 1].top_weight <= 0 or sessions[i].top_weight <= 0:
             continue
-        xs.append(_row(sessions, i, step_kg, sessions[i].start))
+        xs.append(_row(sessions, i, step_kg, sessions[i].start, sessions[i].workout_name))
         ys.append(target(sessions, i))
     x = np.asarray(xs, dtype=np.float64).reshape(-1, N_FEATURES)
     return x, np.asarray(ys, dtype=np.float64)
 
 
-def next_row(sessions: list[Session], step_kg: float, at: datetime) -> np.ndarray:
-    """The row for the session about to happen at ``at`` (after all of ``sessions``)."""
-    return np.asarray([_row(sessions, len(sessions), step_kg, at)], dtype=np.float64)
+def next_row(sessions: list[Session], step_kg: float, at: datetime, name: str = "") -> np.ndarray:
+    """The row for the session about to happen at ``at`` (after all of ``sessions``) in a
+    workout called ``name``."""
+    return np.asarray([_row(sessions, len(sessions), step_kg, at, name)], dtype=np.float64)
 
 
 def row_at(sessions: list[Session], i: int, step_kg: float) -> np.ndarray:
     """The row for session ``i`` of a known history (what the backtest asks)."""
-    return np.asarray([_row(sessions, i, step_kg, sessions[i].start)], dtype=np.float64)
+    row = _row(sessions, i, step_kg, sessions[i].start, sessions[i].workout_name)
+    return np.asarray([row], dtype=np.float64)

@@ -31,11 +31,12 @@ from core.models import (
     Uebung,
 )
 from ml_coach.artifact_store import save_artifact
-from ml_coach.coach_model import algorithm_name, fit_coach, loaded, plate_step
+from ml_coach.coach_model import algorithm_name, fit_coach, loaded
 from ml_coach.population_model import ExerciseHistory, fit_population
-from ml_coach.prediction_service import active_population
+from ml_coach.prediction_service import serving_population
 from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_for
 from ml_coach.sessions import group_sessions
+from ml_coach.steps import plate_step
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def train_and_store(
         uebung = Uebung.objects.get(pk=uebung_id)
         sessions = loaded(group_sessions(records))
         step = plate_step([s.top_weight for s in sessions], float(uebung.increment_kg))
-        pop = active_population() if algorithm_name() == "coach" else None
+        pop = serving_population() if algorithm_name() == "coach" else None
         ref, population = pop if pop is not None else ({}, None)
         result = fit_coach(
             sessions,

@@ -24,11 +24,14 @@ import numpy as np
 
 from ml_coach.features import FEATURE_VERSION, N_FEATURES, training_rows
 from ml_coach.sessions import Session
+from ml_coach.set_features import N_SET_FEATURES, SET_FEATURE_VERSION, set_rows
 from ml_coach.trees import CompactTrees
 
 SEED = 42
 N_FOLDS = 3
 POPULATION_PARAMS = {"max_iter": 200, "learning_rate": 0.05, "max_depth": 4}
+MAX_SET_ROWS = 60_000  # set rows kept for fitting (every k-th): the fit stays seconds
+SET_HEADS = ("set_weight", "set_reps")
 
 # (sessions, plate step) of one exercise of one lifter
 ExerciseHistory = tuple[Sequence[Session], float]
@@ -46,6 +49,10 @@ def fit_trees(x: np.ndarray, y: np.ndarray) -> CompactTrees:
     """Fit on one thread (deterministic, and OpenMP on a shared 2-core box was 9× slower)."""
     from threadpoolctl import threadpool_limits
 
+    empty = np.isnan(x).all(axis=0)
+    if empty.any():  # a column never logged here (e.g. RPE) cannot be binned; it carries nothing
+        x = x.copy()
+        x[:, empty] = 0.0
     with threadpool_limits(1, user_api="openmp"):
         return CompactTrees(make_population_estimator().fit(x, y))
 
@@ -73,6 +80,10 @@ class PopulationModel:
     n_lifters: int = 0
     params: dict = field(default_factory=dict)
     folds: dict[int, CompactTrees] = field(default_factory=dict, repr=False)
+    # set level: head name → trees, and per fold the heads that never saw that fold
+    set_version: int = SET_FEATURE_VERSION
+    set_heads: dict[str, CompactTrees] = field(default_factory=dict, repr=False)
+    set_folds: dict[int, dict[str, CompactTrees]] = field(default_factory=dict, repr=False)
 
     def knows(self, lifter_key: str | None) -> bool:
         return lifter_key is not None and lifter_key in self.fold_of_lifter
@@ -98,6 +109,51 @@ class PopulationModel:
         if out_of_fold and self.knows(lifter_key):
             trees = self.fold_models()[self.fold_of_lifter[lifter_key]]
         return trees.predict(x)
+
+    def has_set_heads(self) -> bool:
+        return all(h in self.set_heads for h in SET_HEADS)
+
+    def predict_set(
+        self, head: str, x: np.ndarray, lifter_key: str | None = None, out_of_fold: bool = False
+    ) -> np.ndarray:
+        """A set-level head ("set_weight": relative change from the previous set today,
+        "set_reps": change in reps); ``out_of_fold`` as in ``predict_change``."""
+        if len(x) == 0:
+            return np.zeros(0)
+        trees = self.set_heads[head]
+        if out_of_fold and self.knows(lifter_key):
+            trees = self.set_folds[self.fold_of_lifter[lifter_key]][head]
+        return trees.predict(x)
+
+
+def _thin(n: int, limit: int) -> np.ndarray:
+    """Every k-th index so that at most ``limit`` remain: deterministic subsampling."""
+    k = max(1, -(-n // limit))
+    return np.arange(0, n, k)
+
+
+def population_set_rows(
+    lifters: Mapping[str, Sequence[ExerciseHistory]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    xs, yw, yr, owners = [], [], [], []
+    for key, exercises in lifters.items():
+        for sessions, step in exercises:
+            x, w, r, _ = set_rows(list(sessions), step)
+            if len(w):
+                xs.append(x)
+                yw.append(w)
+                yr.append(r)
+                owners += [key] * len(w)
+    if not xs:
+        return np.zeros((0, N_SET_FEATURES)), np.zeros(0), np.zeros(0), []
+    return np.vstack(xs), np.concatenate(yw), np.concatenate(yr), owners
+
+
+def fit_set_heads(x: np.ndarray, yw: np.ndarray, yr: np.ndarray) -> dict[str, CompactTrees]:
+    keep = _thin(len(yw), MAX_SET_ROWS)
+    x, yw, yr = x[keep], yw[keep], yr[keep]
+    has_reps = ~np.isnan(yr)
+    return {"set_weight": fit_trees(x, yw), "set_reps": fit_trees(x[has_reps], yr[has_reps])}
 
 
 def population_rows(
@@ -141,5 +197,14 @@ def fit_population(
             if keep.sum() >= min_rows:
                 model.folds[fold] = fit_trees(x[keep], y[keep])
         model.fold_ids = sorted(model.folds)
+    sx, syw, syr, set_owners = population_set_rows(lifters)
+    if len(syw) >= min_rows:
+        model.set_heads = fit_set_heads(sx, syw, syr)
+        if n_folds >= 2 and len(keys) >= 2:
+            set_fold = np.array([model.fold_of_lifter[o] for o in set_owners])
+            for fold in model.fold_ids:
+                keep = set_fold != fold
+                if keep.sum() >= min_rows:
+                    model.set_folds[fold] = fit_set_heads(sx[keep], syw[keep], syr[keep])
     model.params["fit_seconds"] = round(time.perf_counter() - t0, 3)
     return model

@@ -154,9 +154,7 @@ def cached_recommendations(
     result = {}
     for pk, key in keys.items():
         rec = _from_cache(hits.get(key))
-        result[pk] = (
-            rec if rec is not None else _compute_and_store(user_id, pk, key, einheit_id)
-        )
+        result[pk] = rec if rec is not None else _compute_and_store(user_id, pk, key, einheit_id)
     return result
 
 

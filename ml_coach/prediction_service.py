@@ -16,15 +16,25 @@ from statistics import median
 from django.conf import settings
 from django.utils import timezone
 
-from core.models import MLPopulationModel, MLPredictionModel, ModelStatus, Uebung, UserProfile
+from core.models import (
+    MLPopulationModel,
+    MLPredictionModel,
+    ModelStatus,
+    Trainingseinheit,
+    Uebung,
+    UserProfile,
+)
 from core.units import LB_KG
 from ml_coach.artifact_store import ArtifactError, load_cached
-from ml_coach.coach_model import CoachModel, decide, loaded, plate_step
+from ml_coach.coach_model import CoachModel, decide, loaded
 from ml_coach.features import FEATURE_VERSION
+from ml_coach.next_set import first_set, later_set, top_reps
 from ml_coach.population_model import PopulationModel
+from ml_coach.prior import PRIOR_ID, committed_sha256, load_prior, prior_ref
 from ml_coach.recommendation import Recommendation
-from ml_coach.records import records_for
-from ml_coach.sessions import Session, epley, group_sessions
+from ml_coach.records import SetRecord, records_for
+from ml_coach.sessions import Session, epley, group_sessions, implausible
+from ml_coach.steps import plate_step
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +64,33 @@ def explain(last: Session, delta_kg: float, unit: str) -> str:
     return f"{text} → {format_delta(delta_kg, unit)}"
 
 
+def explain_set(number: int, prev: SetRecord, delta_kg: float, unit: str) -> str:
+    """ "Satz 1: 100 × 5 @ RPE 10 → −5 kg" """
+    text = f"Satz {number}: {format_number(to_display(prev.weight_kg, unit))} × {prev.reps or 0}"
+    if prev.rpe is not None:
+        text += f" @ RPE {format_number(prev.rpe)}"
+    return f"{text} → {format_delta(delta_kg, unit)}"
+
+
+def explain_first(last: Session, weight_kg: float, unit: str) -> str:
+    """ "letztes Mal Satz 1: 60 × 8 → +2,5 kg" (the first working set of last session)."""
+    first = last.sets[0] if last.sets else None
+    if first is None or first.weight_kg <= 0:
+        return explain(last, weight_kg - last.top_weight, unit)
+    return (
+        f"letztes Mal Satz 1: {format_number(to_display(first.weight_kg, unit))} × "
+        f"{first.reps or 0} → {format_delta(weight_kg - first.weight_kg, unit)}"
+    )
+
+
+def explain_reps(today: list[SetRecord], sessions: list[Session]) -> str:
+    """Bodyweight: "Satz 2: 12 Wdh" or "letztes Mal 3×12"."""
+    if today:
+        return f"Satz {len(today)}: {today[-1].reps or 0} Wdh"
+    last = sessions[-1]
+    return f"letztes Mal {last.n_working}×{last.top_reps or 0}"
+
+
 def target_reps(sessions: list[Session]) -> int | None:
     reps = [s.top_reps for s in sessions[-5:] if s.top_reps]
     return round(median(reps)) if reps else None
@@ -70,6 +107,7 @@ def active_model_row(user_id: int, uebung_id: int) -> MLPredictionModel | None:
             "artifact_path",
             "artifact_sha256",
             "uses_model",
+            "parameters",
             "feature_version",
             "samples_at_training",
         )
@@ -82,9 +120,13 @@ def population_ref(row: MLPopulationModel) -> dict:
 
 
 def load_population(ref: Mapping) -> PopulationModel | None:
-    """The referenced population model, hash-verified (through the LRU); None if unusable."""
+    """The referenced population model, hash-verified (through the LRU); None if unusable.
+    The shipped prior is referenced by its committed sha256: a new release's prior is not
+    used by models judged with the old one (they serve the baseline until retrained)."""
     if not ref or not ref.get("path"):
         return None
+    if ref.get("id") == PRIOR_ID:
+        return load_prior() if ref.get("sha256") == committed_sha256() else None
     try:
         model = load_cached(ref["path"], ref["sha256"])
     except ArtifactError:
@@ -105,13 +147,26 @@ def active_population() -> tuple[dict, PopulationModel] | None:
     return (ref, model) if model is not None else None
 
 
+def serving_population() -> tuple[dict, PopulationModel] | None:
+    """The population model new per-(user, exercise) models are judged with: the instance's
+    own once it learned from ``ML_OWN_POPULATION_MIN_LIFTERS`` lifters, else the shipped
+    prior (None when neither is usable)."""
+    own = active_population()
+    if own is not None and own[1].n_lifters >= settings.ML_OWN_POPULATION_MIN_LIFTERS:
+        return own
+    prior = load_prior()
+    return (prior_ref(), prior) if prior is not None else None
+
+
 def model_version(row: MLPredictionModel | None) -> str:
     return f"{row.pk}-{row.artifact_sha256[:12]}" if row is not None else ""
 
 
 def load_model(row: MLPredictionModel | None) -> CoachModel | None:
     """The row's model if it is in use, current and verified; None means "use the baseline"."""
-    if row is None or not row.uses_model or row.feature_version != FEATURE_VERSION:
+    if row is None or row.feature_version != FEATURE_VERSION:
+        return None
+    if not (row.uses_model or (row.parameters or {}).get("set_uses_model")):
         return None
     try:
         model = load_cached(row.artifact_path, row.artifact_sha256)
@@ -121,7 +176,7 @@ def load_model(row: MLPredictionModel | None) -> CoachModel | None:
     except Exception:
         logger.exception("could not load artifact of model %s", row.pk)
         return None
-    if not isinstance(model, CoachModel) or not model.uses_model:
+    if not isinstance(model, CoachModel) or not model.serves:
         return None
     return model
 
@@ -136,6 +191,7 @@ class MLPredictor:
         self._unit: str | None = None
         self._increments: dict[int, float] = {}
         self._models: dict[int, tuple[CoachModel | None, object, str]] = {}
+        self._records: dict[int, list[SetRecord]] = {}
 
     # --- inputs -----------------------------------------------------------------------------
     @property
@@ -149,13 +205,29 @@ class MLPredictor:
             self._unit = unit or "kg"
         return self._unit
 
+    def records(self, uebung_id: int) -> list[SetRecord]:
+        if uebung_id not in self._records:
+            self._records[uebung_id] = records_for(self.user_id, uebung_id)
+        return self._records[uebung_id]
+
     def history(self, uebung_id: int) -> tuple[list[Session], int]:
         """(sessions, number of working sets) of this exercise."""
         if uebung_id not in self._history:
-            records = records_for(self.user_id, uebung_id)
+            records = self.records(uebung_id)
             n_working = sum(1 for r in records if not r.is_warmup)
             self._history[uebung_id] = (group_sessions(records), n_working)
         return self._history[uebung_id]
+
+    def workout(self, einheit: int | None) -> tuple[str, datetime, str] | None:
+        """(session key, start, name) of one of this lifter's workouts, else None."""
+        if einheit is None:
+            return None
+        row = (
+            Trainingseinheit.objects.filter(pk=einheit, user_id=self.user_id)
+            .values_list("datum", "name")
+            .first()
+        )
+        return (str(einheit), row[0], row[1] or "") if row else None
 
     def step_for(self, uebung_id: int, sessions: list[Session]) -> float:
         if uebung_id not in self._increments:
@@ -171,7 +243,7 @@ class MLPredictor:
         if uebung_id not in self._models:
             row = active_model_row(self.user_id, uebung_id)
             model, population = load_model(row), None
-            if model is not None and model.expert == "population":
+            if model is not None and model.serves and model.population_ref:
                 population = load_population(model.population_ref)
                 if population is None:
                     model = None  # referenced population artifact missing or tampered
@@ -179,12 +251,18 @@ class MLPredictor:
         return self._models[uebung_id]
 
     def _decide(
-        self, uebung_id: int, sessions: list[Session], n_working: int, step: float, at: datetime
+        self,
+        uebung_id: int,
+        sessions: list[Session],
+        n_working: int,
+        step: float,
+        at: datetime,
+        name: str = "",
     ) -> tuple[float, str, str]:
         model, population, version = self.model_for(uebung_id)
         try:
             weight, source = decide(
-                sessions, n_working, step, at, model, population, self.min_samples
+                sessions, n_working, step, at, model, population, self.min_samples, name
             )
         except Exception:
             logger.exception("model for uebung=%s failed to predict; baseline", uebung_id)
@@ -224,9 +302,21 @@ class MLPredictor:
         self, uebung_id: int, at: datetime | None = None, einheit: int | None = None
     ) -> Recommendation:
         """The recommendation the pages show before the next set of this exercise; with
-        ``einheit`` (a workout id of this lifter) for the next set of that workout."""
-        at = at or timezone.now()
-        all_sessions, n_working = self.history(uebung_id)
+        ``einheit`` (a workout id of this lifter) for the next set of that workout, from the
+        history before it and the sets already logged in it."""
+        workout = self.workout(einheit)
+        records = self.records(uebung_id)
+        name, today = "", []
+        if workout is not None:
+            key, start, name = workout
+            at = start
+            today = [r for r in records if r.session_key == key and not r.is_warmup]
+            records = [r for r in records if r.session_key != key and r.performed_at <= start]
+            all_sessions = group_sessions(records)
+            n_working = sum(1 for r in records if not r.is_warmup) + len(today)
+        else:
+            at = at or timezone.now()
+            all_sessions, n_working = self.history(uebung_id)
         sessions = loaded(all_sessions)
         unit = self.unit
         base = Recommendation(
@@ -239,27 +329,81 @@ class MLPredictor:
             explanation="Noch keine Sätze – starte mit einem Gewicht, das sicher 8 Wdh. erlaubt.",
             n_sets=n_working,
             min_samples=self.min_samples,
+            set_number=len(today) + 1 if workout is not None else None,
         )
-        if not all_sessions:
+        if not all_sessions and not today:
             return base
-        if not sessions:  # bodyweight only: no load to recommend, only reps
-            last = all_sessions[-1]
+        reference = max((s.top_weight for s in sessions[-5:]), default=0.0)
+        lifted = [r for r in today if r.weight_kg > 0 and not implausible(r.weight_kg, reference)]
+        if not sessions and not lifted:  # bodyweight: no load to recommend, only reps
+            last_reps = today[-1].reps if today else target_reps(all_sessions)
             return replace(
                 base,
                 weight_kg=0.0,
                 display_weight=0.0,
-                reps=target_reps(all_sessions),
-                explanation=explain(last, 0.0, unit),
+                reps=last_reps,
+                bodyweight=True,
+                explanation=explain_reps(today, all_sessions),
+            )
+        if lifted and sessions:
+            return self._later_set(base, uebung_id, lifted, sessions, at)
+        if not sessions:  # first loaded workout: repeat today's last set
+            prev = lifted[-1]
+            return replace(
+                base,
+                weight_kg=prev.weight_kg,
+                reps=prev.reps,
+                display_weight=to_display(prev.weight_kg, unit),
+                explanation=explain_set(len(lifted), prev, 0.0, unit),
             )
         step = self.step_for(uebung_id, sessions)
         last = sessions[-1]
-        weight, source, version = self._decide(uebung_id, sessions, n_working, step, at)
+        weight, source, version = self._decide(uebung_id, sessions, n_working, step, at, name)
+        if workout is None:  # the session's top set
+            reps = top_reps(sessions, weight)
+            explanation = explain(last, weight - last.top_weight, unit)
+        else:  # the first working set of the workout
+            first = first_set(sessions, weight, source)
+            weight, reps = first.weight_kg, first.reps
+            explanation = explain_first(last, weight, unit)
         return replace(
             base,
             source=source,
             weight_kg=round(weight, 3),
-            reps=target_reps(sessions),
+            reps=reps,
             display_weight=to_display(weight, unit),
             model_version=version,
-            explanation=explain(last, weight - last.top_weight, unit),
+            explanation=explanation,
+        )
+
+    def _later_set(
+        self,
+        base: Recommendation,
+        uebung_id: int,
+        lifted: list[SetRecord],
+        sessions: list[Session],
+        at: datetime,
+    ) -> Recommendation:
+        """Set 2 onward: the set-level head where its gate let it serve, else the rule."""
+        model, population, version = self.model_for(uebung_id)
+        step = self.step_for(uebung_id, sessions)
+        days = max(0.0, (at - sessions[-1].start).total_seconds() / 86400.0)
+        uses = base.source != "not_enough_data" and model is not None and model.set_uses_model
+        try:
+            advice = later_set(lifted, sessions, step, days, population, uses)
+        except Exception:
+            logger.exception("set model for uebung=%s failed to predict; rule", uebung_id)
+            advice = later_set(lifted, sessions, step, days, None, False)
+        source = base.source if base.source == "not_enough_data" else advice.source
+        prev = lifted[-1]
+        return replace(
+            base,
+            source=source,
+            weight_kg=round(advice.weight_kg, 3),
+            reps=advice.reps,
+            display_weight=to_display(advice.weight_kg, base.display_unit),
+            model_version=version if source == "model" else "",
+            explanation=explain_set(
+                len(lifted), prev, advice.weight_kg - prev.weight_kg, base.display_unit
+            ),
         )

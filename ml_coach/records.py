@@ -25,6 +25,7 @@ class SetRecord:
     session_key: str  # identifies the workout; sets sharing it form one session
     set_order: int = 1
     set_id: int | None = None  # database id when there is one
+    workout_name: str = ""  # the workout's name ("Push", "Beine schwer"): known before set 1
 
     @property
     def is_warmup(self) -> bool:
@@ -52,6 +53,7 @@ def records_from_parsed(parsed_sets: Iterable) -> dict[str, list[SetRecord]]:
             set_type=s.set_type or "",
             session_key=s.started_at.isoformat(),
             set_order=s.set_order,
+            workout_name=s.workout_name or "",
         )
         by_exercise.setdefault(s.exercise, []).append(rec)
     return {name: sort_records(recs) for name, recs in by_exercise.items()}
@@ -67,10 +69,13 @@ SET_COLUMNS = (
     "rpe",
     "set_type",
     "satz_nr",
+    "einheit__name",
 )
 
 
-def record_from_row(pk, einheit_id, datum, gewicht, reps, rpe, set_type, satz_nr) -> SetRecord:
+def record_from_row(
+    pk, einheit_id, datum, gewicht, reps, rpe, set_type, satz_nr, workout_name=""
+) -> SetRecord:
     """One ``values_list(*SET_COLUMNS)`` row as a plain record."""
     return SetRecord(
         performed_at=datum,
@@ -81,6 +86,7 @@ def record_from_row(pk, einheit_id, datum, gewicht, reps, rpe, set_type, satz_nr
         session_key=str(einheit_id),
         set_order=satz_nr,
         set_id=pk,
+        workout_name=workout_name or "",
     )
 
 

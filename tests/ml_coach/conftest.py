@@ -26,11 +26,13 @@ def clear_cache():
 
 
 @pytest.fixture
-def population(db, user_a, bank):
+def population(db, user_a, bank, settings):
     """Call it to train an ACTIVE population model; the first call adds three other lifters
-    who add 2.5 kg every third session (the pattern a coach should learn across lifters)."""
+    who add 2.5 kg every third session (the pattern a coach should learn across lifters).
+    The instance's own model then serves instead of the shipped prior, however few lifters."""
     from ml_coach.ml_trainer import train_population_model
 
+    settings.ML_OWN_POPULATION_MIN_LIFTERS = 1
     created = []
 
     def train(n_sessions: int = 45):
