@@ -250,6 +250,10 @@ def describe(label: str, result: dict) -> str:
     return f"  ✓ {label}: MAE {mae} (Baseline {base}), {use}"
 
 
+def _exercises(n: int) -> str:
+    return f"{n} Übung" if n == 1 else f"{n} Übungen"
+
+
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
@@ -281,7 +285,7 @@ def train_user_now(
         say(f"Training: keine Übung mit mindestens {minimum} Arbeitssätzen.")
         return {"user_id": user_id, "counts": counts}
     names = dict(Uebung.objects.filter(pk__in=due).values_list("pk", "name"))
-    say(f"Training: {len(due)} Übungen …")
+    say(f"Training: {_exercises(len(due))} …")
     started = time.monotonic()
     for uebung_id in due:
         label = names.get(uebung_id, str(uebung_id))
@@ -309,5 +313,6 @@ def train_user_now(
         counts[status] = counts.get(status, 0) + 1
         say(line)
     summary = ", ".join(f"{key}: {n}" for key, n in sorted(counts.items()))
-    say(f"Training fertig: {len(due)} Übungen in {time.monotonic() - started:.1f} s ({summary})")
+    seconds = time.monotonic() - started
+    say(f"Training fertig: {_exercises(len(due))} in {seconds:.1f} s ({summary})")
     return {"user_id": user_id, "counts": counts}
