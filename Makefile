@@ -27,8 +27,10 @@ migrate: venv
 	@echo "==> Datenbank migrieren ..."
 	$(BIN)/python manage.py migrate --noinput
 
+# Redis first (seed_demo's training takes its per-model lock), then the demo history and its
+# models, trained here before the server starts: the first page already shows them.
 run: redis migrate
-	@echo "==> Demo-Benutzer und simulierte Historie anlegen (beim ersten Mal bis zu einer Minute) ..."
+	@echo "==> Demo-Benutzer, simulierte Historie und ihre Modelle (beim ersten Mal bis zu einer Minute) ..."
 	$(BIN)/python manage.py seed_demo
 	@HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/run_all.sh
 

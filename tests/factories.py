@@ -205,3 +205,25 @@ def make_history(
                 nr += 1
     Satz.objects.bulk_create(rows)
     return workouts
+
+
+NORMALIZED_HEADER = "date,workout,exercise,set_order,weight_kg,reps,rpe,set_type\n"
+
+
+def normalized_log(sets_per_exercise: dict[str, int], first_day: int = 1) -> bytes:
+    """A normalized CSV: each exercise in workouts of three sets, 2.5 kg heavier per workout.
+
+    Days count from 2024-01-01 (at most 300 days); different ``first_day`` values give
+    different workouts, so a second file adds sets instead of being skipped.
+    """
+    lines = [NORMALIZED_HEADER]
+    for index, (name, n) in enumerate(sets_per_exercise.items()):
+        for i in range(n):
+            day = first_day + 2 * (i // 3)
+            month, day_of_month = 1 + (day - 1) // 28, 1 + (day - 1) % 28
+            weight = 40 + 10 * index + 2.5 * (i // 3)
+            lines.append(
+                f"2024-{month:02d}-{day_of_month:02d}T10:00:00,W,{name},{i % 3 + 1},"
+                f"{weight},8,8,normal\n"
+            )
+    return "".join(lines).encode()

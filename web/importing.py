@@ -3,6 +3,8 @@
 Parsing and importing live in ``core.importers`` (one transaction, idempotent). The upload is
 kept as an ``ImportDraft`` between the preview and the lifter's confirmation; this module
 parses it, proposes each file name's exercise and imports with what the lifter confirmed.
+After an import one task trains the imported exercises at once (not the debounced retrain
+per exercise two minutes later), so the coach recommends from the models right away.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.importers import ImportFormatError, ParsedLog, parse_log
 from core.importers.mapping import ExerciseRow, exercise_rows
@@ -19,6 +22,8 @@ from core.importers.summary import summary_lines
 from core.importers.writer import import_log
 from core.models import ImportDraft
 from web.units import from_kg
+from workers.dispatch import BrokerUnavailable, queue_job
+from workers.tasks import retrain_user_models
 
 logger = logging.getLogger(__name__)
 DRAFT_MAX_AGE = timedelta(days=1)
@@ -30,6 +35,7 @@ class ImportOutcome:
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     format: str = ""
+    training: str = ""  # what happens to the models now, for the lifter
 
 
 class ImportFailed(Exception):
@@ -101,9 +107,36 @@ def confirm(user, draft: ImportDraft, unit: str | None, mapping: dict) -> Import
     """Import the draft with the confirmed mapping and unit; the draft is gone afterwards."""
     parsed = parse_upload(bytes(draft.data), draft.format, unit)
     try:
-        result = import_log(user, parsed, mapping=mapping)
+        result = import_log(user, parsed, mapping=mapping, caller_trains=True)
     except ValueError as exc:
         logger.warning("import of draft %s failed: %s", draft.pk, exc)
         return ImportOutcome(ok=False, errors=[(None, str(exc))])
     draft.delete()
-    return ImportOutcome(ok=True, lines=summary_lines(result), format=parsed.format)
+    training = queue_training(user, result.uebung_ids) if result.uebung_ids else ""
+    return ImportOutcome(
+        ok=True, lines=summary_lines(result), format=parsed.format, training=training
+    )
+
+
+def queue_training(user, uebung_ids: list[int]) -> str:
+    """Queue one task, without countdown, training the imported exercises; the lifter's note.
+
+    A dead broker does not undo the import: the models are trained later (the next retrain
+    after a logged set, at the latest the nightly run), and the note says so.
+    """
+    try:
+        queue_job(
+            user,
+            retrain_user_models,
+            (user.pk,),
+            user_id=user.pk,
+            force=False,
+            uebung_ids=sorted(uebung_ids),
+        )
+    except BrokerUnavailable:  # logged where it happened (workers.dispatch)
+        return _(
+            "Die Modelle können gerade nicht trainiert werden (Hintergrunddienst nicht "
+            "erreichbar); das geschieht später, spätestens in der Nacht. Bis dahin empfiehlt "
+            "die Baseline."
+        )
+    return _("Die Modelle werden jetzt trainiert; die Empfehlungen folgen in wenigen Sekunden.")

@@ -22,7 +22,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from core.models import Satz, Trainingseinheit
-from core.signals import sets_imported
+from core.signals import sets_imported, training_requested
 from workers import dispatch
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def connect() -> None:
     post_save.connect(on_satz_saved, sender=Satz, dispatch_uid="workers_satz_saved")
     post_delete.connect(on_satz_deleted, sender=Satz, dispatch_uid="workers_satz_deleted")
     sets_imported.connect(on_sets_imported, dispatch_uid="workers_sets_imported")
+    training_requested.connect(on_training_requested, dispatch_uid="workers_train_now")
     task_prerun.connect(on_task_prerun, dispatch_uid="workers_job_started")
     task_postrun.connect(on_task_postrun, dispatch_uid="workers_job_finished")
 
@@ -79,10 +80,27 @@ def on_satz_deleted(sender, instance: Satz, using=None, origin=None, **kwargs) -
     _schedule_check(instance, using or DEFAULT_DB_ALIAS, origin=origin)
 
 
-def on_sets_imported(sender, user_id: int, uebung_ids, **kwargs) -> None:
-    """A bulk import committed: one (debounced) retrain per affected exercise."""
+def on_sets_imported(
+    sender, user_id: int, uebung_ids, caller_trains: bool = False, **kwargs
+) -> None:
+    """A bulk import committed: one (debounced) retrain per affected exercise.
+
+    Nothing when the importer has the models trained itself (``caller_trains``: a command
+    trains right away, the import page queues one task): one import, at most one training.
+    """
+    if caller_trains:
+        return
     for uebung_id in sorted(set(uebung_ids)):
         schedule_retrain(user_id, uebung_id)
+
+
+def on_training_requested(
+    sender, user_id: int, uebung_ids=None, force: bool = False, progress=None, **kwargs
+) -> dict:
+    """A command of ``core`` wants a user's models now: train them here, synchronously."""
+    from workers.training import train_user_now  # the coach loads only when asked for
+
+    return train_user_now(user_id, uebung_ids, force=force, progress=progress)
 
 
 def _user_id_of(instance: Satz, origin=None) -> int | None:

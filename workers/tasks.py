@@ -104,11 +104,22 @@ def retrain_model(
 
 @shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
 def retrain_user_models(
-    self, user_id: int, force: bool = True, min_samples: int | None = None
+    self,
+    user_id: int,
+    force: bool = True,
+    min_samples: int | None = None,
+    uebung_ids: list[int] | None = None,
 ) -> dict:
-    """Retrain every exercise of one user with enough data; one failure does not stop the rest."""
+    """Retrain every exercise of one user with enough data; one failure does not stop the rest.
+
+    ``uebung_ids`` limits it to those exercises (the import page: the imported ones).
+    """
     counts: dict[str, int] = {}
-    for uebung_id in exercises_with_enough_data(user_id, min_samples):
+    due = exercises_with_enough_data(user_id, min_samples)
+    if uebung_ids is not None:
+        wanted = set(uebung_ids)
+        due = [uebung_id for uebung_id in due if uebung_id in wanted]
+    for uebung_id in due:
         try:
             result = training.retrain(
                 user_id,

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import redis.exceptions
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from core.models import WORKING_SETS, MLPredictionModel, ModelStatus, Satz
+from core.models import WORKING_SETS, MLPredictionModel, ModelStatus, Satz, Uebung
 from ml_coach.artifact_store import delete_artifact
-from ml_coach.ml_trainer import NotEnoughDataError, train_and_store
+from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_enough_data, train_and_store
 from ml_coach.prediction_cache import cached_recommendation, invalidate
 from ml_coach.prediction_service import active_model_row
 
@@ -225,3 +228,91 @@ def retrain(
         }
     finally:
         lock.release()
+
+
+# --- training here and now (commands) -----------------------------------------------------
+
+
+def describe(label: str, result: dict) -> str:
+    """One line of command output for a ``retrain`` result: MAE, baseline, who recommends."""
+    if result["status"] == BUSY:
+        return f"  … {label}: läuft bereits in einem Worker"
+    model = MLPredictionModel.objects.filter(pk=result.get("model_id")).first()
+    if model is None:
+        return f"  – {label}: {result['status']}"
+    if model.status != ModelStatus.ACTIVE:
+        return f"  ✗ {label}: {model.status} {model.error_text}".rstrip()
+    mae = f"{model.mae:.2f} kg" if model.mae is not None else "–"
+    base = f"{model.baseline_mae:.2f} kg" if model.baseline_mae is not None else "–"
+    use = "Modell im Einsatz" if model.uses_model else "Baseline bleibt"
+    if result["status"] == UP_TO_DATE:
+        return f"  = {label}: schon aktuell, {use}"
+    return f"  ✓ {label}: MAE {mae} (Baseline {base}), {use}"
+
+
+def _exercises(n: int) -> str:
+    return f"{n} Übung" if n == 1 else f"{n} Übungen"
+
+
+REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def train_user_now(
+    user_id: int,
+    uebung_ids: Iterable[int] | None = None,
+    *,
+    force: bool = False,
+    min_samples: int | None = None,
+    progress: Callable[[str], object] | None = None,
+) -> dict:
+    """Train a user's exercises with enough data in this process: no broker, no worker.
+
+    For commands right after an import (``core.signals.training_requested``): the first page
+    then shows the models' recommendations instead of waiting for the debounced retrain.
+    The bookkeeping is a worker's (lock, TRAINING marker, precomputed recommendation), so a
+    worker training the same pair meanwhile is reported as busy, not trained twice at once.
+    Without Redis (the lock) it stops at the first exercise; the nightly run catches up.
+    Returns ``{"user_id": ..., "counts": {status: n}}``.
+    """
+    say = progress or logger.info
+    due = exercises_with_enough_data(user_id, min_samples)
+    if uebung_ids is not None:
+        wanted = set(uebung_ids)
+        due = [uebung_id for uebung_id in due if uebung_id in wanted]
+    counts: dict[str, int] = {}
+    if not due:
+        minimum = settings.ML_MIN_SAMPLES if min_samples is None else min_samples
+        say(f"Training: keine Übung mit mindestens {minimum} Arbeitssätzen.")
+        return {"user_id": user_id, "counts": counts}
+    names = dict(Uebung.objects.filter(pk__in=due).values_list("pk", "name"))
+    say(f"Training: {_exercises(len(due))} …")
+    started = time.monotonic()
+    for uebung_id in due:
+        label = names.get(uebung_id, str(uebung_id))
+        try:
+            result = retrain(
+                user_id,
+                uebung_id,
+                owner=f"now:{uuid.uuid4()}",
+                force=force,
+                min_samples=min_samples,
+            )
+        except REDIS_ERRORS as exc:
+            logger.warning("training user=%s now stopped: Redis unreachable", user_id)
+            counts["not_started"] = counts.get("not_started", 0) + 1
+            say(
+                f"Training abgebrochen, Redis nicht erreichbar ({exc}): die Worker bzw. der "
+                "nächtliche Lauf trainieren später."
+            )
+            break
+        except Exception as exc:
+            logger.exception("training user=%s uebung=%s failed", user_id, uebung_id)
+            status, line = str(ModelStatus.FAILED), f"  ✗ {label}: {type(exc).__name__}: {exc}"
+        else:
+            status, line = str(result["status"]), describe(label, result)
+        counts[status] = counts.get(status, 0) + 1
+        say(line)
+    summary = ", ".join(f"{key}: {n}" for key, n in sorted(counts.items()))
+    seconds = time.monotonic() - started
+    say(f"Training fertig: {_exercises(len(due))} in {seconds:.1f} s ({summary})")
+    return {"user_id": user_id, "counts": counts}

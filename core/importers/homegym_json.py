@@ -365,13 +365,18 @@ def _aliases(user, aliases: list) -> None:
         remember(user, name, Uebung.objects.get(pk=uebung_id))
 
 
-def import_homegym(user, source: Source) -> HomegymImport:
-    """Import a HomeGym JSON export for ``user``: all of it or, on any error, nothing."""
+def import_homegym(user, source: Source, *, caller_trains: bool = False) -> HomegymImport:
+    """Import a HomeGym JSON export for ``user``: all of it or, on any error, nothing.
+
+    ``caller_trains``: as for ``import_log`` (the caller has the models trained itself).
+    """
     data = _load(source)
     parsed, heads, plans = _parsed_sets(data.get("workouts") or [])
     with transaction.atomic():
         exercises_created = _own_exercises(user, data.get("exercises") or [])
-        result = import_log(user, ParsedLog(format="homegym", sets=parsed))
+        result = import_log(
+            user, ParsedLog(format="homegym", sets=parsed), caller_trains=caller_trains
+        )
         empty = _empty_workouts(user, heads)
         _workout_plans(user, plans)
         routines = _routines(user, data.get("routines") or [])

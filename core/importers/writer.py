@@ -56,7 +56,11 @@ def local_to_utc(value: datetime) -> datetime:
 
 
 def import_log(
-    user, parsed: ParsedLog, mapping: Mapping[str, int | None] | None = None
+    user,
+    parsed: ParsedLog,
+    mapping: Mapping[str, int | None] | None = None,
+    *,
+    caller_trains: bool = False,
 ) -> ImportResult:
     """Write a parsed log for ``user``; nothing is written if anything fails.
 
@@ -64,7 +68,9 @@ def import_log(
     the lifter confirmed on the import page; names it does not cover are mapped through
     ``core.aliases.resolve`` (own exercise, own alias, catalogue name, catalogue alias).
     After commit, ``core.signals.sets_imported`` is sent once (when sets were added) so the
-    workers can queue one retrain per exercise instead of one per set.
+    workers can queue one retrain per exercise instead of one per set; with
+    ``caller_trains`` they queue none, because the caller has the models trained itself
+    (one import, at most one training).
     """
     result = ImportResult(warnings=list(parsed.warnings))
     if not parsed.sets:
@@ -74,7 +80,11 @@ def import_log(
         uebungen = _exercises(user, parsed.sets, result, mapping or {})
         _sets(user, parsed.sets, einheiten, uebungen, result)
         if result.sets_created:
-            payload = {"user_id": user.pk, "uebung_ids": list(result.uebung_ids)}
+            payload = {
+                "user_id": user.pk,
+                "uebung_ids": list(result.uebung_ids),
+                "caller_trains": caller_trains,
+            }
             transaction.on_commit(lambda: sets_imported.send(sender=Satz, **payload))
     return result
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from core.models import Satz, Trainingseinheit, Uebung
+from core.exporters.homegym_json import json_chunks
+from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
+from ml_coach.ml_trainer import exercises_with_enough_data
+from tests.factories import normalized_log
+from workers.tasks import pending_key
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +84,40 @@ def test_format_option_is_respected(tmp_path, user_a):
 def test_real_export_through_the_command(shared_data, user_a):
     output = run("--user", "anna", str(shared_data / "exports" / "strong_de.csv"))
     assert "Sätze importiert: 171" in output
+
+
+def _trained(user) -> list[int]:
+    rows = MLPredictionModel.objects.filter(user=user, status=ModelStatus.ACTIVE)
+    assert all(row.trained_at is not None for row in rows)
+    return sorted(rows.values_list("uebung_id", flat=True))
+
+
+def test_import_trains_the_imported_exercises_at_the_end(tmp_path, user_a, user_b, settings):
+    """No worker runs here: the models exist when the command returns; nothing is queued."""
+    settings.ML_MODEL_ROOT = tmp_path / "models"
+    cache.clear()
+    log = tmp_path / "log.csv"
+    log.write_bytes(normalized_log({"Kniebeuge Import": 12, "Seitheben Import": 4}))
+    output = run("--user", "anna", str(log))
+    squat = Uebung.objects.get(name="Kniebeuge Import")
+    assert "Training: 1 Übung …" in output and "Kniebeuge Import" in output
+    assert _trained(user_a) == [squat.pk] == exercises_with_enough_data(user_a.id)
+    assert cache.get(pending_key(user_a.id, squat.pk)) is None
+    assert "Training" not in run("--user", "anna", str(log))  # nothing new, nothing to train
+
+    # A HomeGym JSON export read back into another lifter trains the same way.
+    export = tmp_path / "anna.json"
+    export.write_text("".join(json_chunks(user_a)), encoding="utf-8")
+    output = run("--user", "bernd", str(export))
+    assert "Training: 1 Übung …" in output
+    assert _trained(user_b) == exercises_with_enough_data(user_b.id) != []
+
+
+def test_dry_run_and_no_train_train_nothing(tmp_path, user_a, settings):
+    settings.ML_MODEL_ROOT = tmp_path / "models"
+    log = tmp_path / "log.csv"
+    log.write_bytes(normalized_log({"Kniebeuge Import": 12}))
+    assert "Training" not in run("--dry-run", "--user", "anna", str(log))
+    assert "Training" not in run("--no-train", "--user", "anna", str(log))
+    assert Satz.objects.count() == 12
+    assert not MLPredictionModel.objects.exists()

@@ -6,9 +6,13 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 
-from core.models import Satz, Trainingseinheit, Uebung
+from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
+from ml_coach.ml_trainer import exercises_with_enough_data
+from ml_coach.prediction_cache import cache_key
+from workers.tasks import pending_key
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +64,34 @@ def test_seed_demo_from_a_real_log(shared_data):
     assert "Sätze importiert: 171" in output
     assert Satz.objects.filter(einheit__user__username="demo").count() == 171
     assert "Sätze importiert: 0" in seed("--from", str(shared_data / "exports" / "strong_de.csv"))
+
+
+def test_seed_demo_trains_the_demo_models_itself(settings, tmp_path):
+    """No worker runs here: the models exist when the command returns, and the first page's
+    recommendations are already in the cache (model or baseline, as each model's gate says)."""
+    settings.ML_MODEL_ROOT = tmp_path / "models"
+    cache.clear()
+    output = seed("--months", "3")
+    demo = get_user_model().objects.get(username="demo")
+    due = exercises_with_enough_data(demo.id)
+    assert len(due) >= 5
+    assert f"Training: {len(due)} Übungen …" in output
+    assert f"(ACTIVE: {len(due)})" in output
+    rows = MLPredictionModel.objects.filter(user=demo, status=ModelStatus.ACTIVE)
+    assert sorted(rows.values_list("uebung_id", flat=True)) == due
+    for row in rows:
+        assert row.trained_at is not None
+        cached = cache.get(cache_key(demo.id, row.uebung_id))
+        assert cached["source"] == ("model" if row.uses_model else "baseline")
+        assert cache.get(pending_key(demo.id, row.uebung_id)) is None  # nothing queued
+
+    again = seed("--months", "3")
+    assert f"(up_to_date: {len(due)})" in again
+    assert MLPredictionModel.objects.filter(user=demo).count() == len(due)
+
+
+def test_seed_demo_without_training_trains_nothing(settings, tmp_path):
+    settings.ML_MODEL_ROOT = tmp_path / "models"
+    output = seed("--months", "2", "--no-train")
+    assert "Training" not in output
+    assert not MLPredictionModel.objects.exists()

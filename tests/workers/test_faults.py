@@ -23,7 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import MLPredictionModel, ModelStatus, Satz, Trainingseinheit, Uebung
-from tests.factories import make_user
+from tests.factories import make_user, normalized_log
 from tests.workers import fault_trainers as hooks
 from tests.workers.fault_stack import (
     APPLICATION_NAME,
@@ -32,6 +32,7 @@ from tests.workers.fault_stack import (
     make_stack,
     wait_for,
 )
+from tests.workers.imports import confirm_fields
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -307,3 +308,54 @@ def test_unwritable_model_folder_fails_visibly_and_keeps_the_previous_model(stac
     client.force_login(user)
     page = client.get("/ml/dashboard/").content.decode()
     assert "fehlgeschlagen" in page.lower() and reason in page
+
+
+# --- the import page, with the broker up and down --------------------------------------------
+
+
+def _import_on_the_page(browser: Browser, content: bytes):
+    """Upload → preview → confirm as proposed, over HTTP against the stack's gunicorn."""
+    upload = browser.post(
+        "/import/",
+        {"format": "normalized", "unit": ""},
+        files={"datei": ("log.csv", content, "text/csv")},
+    )
+    assert upload.status_code == 302, upload.text[-500:]
+    preview = browser.get(upload.headers["Location"])
+    assert preview.status_code == 200, preview.text[-500:]
+    return browser.post(upload.headers["Location"], confirm_fields(preview.text))
+
+
+def test_import_page_trains_once_and_keeps_the_import_when_the_broker_is_down(stack, fresh):
+    from ml_coach.ml_trainer import exercises_with_enough_data
+    from workers.models import TrainingJob
+
+    user = make_user("importeur", password=PASSWORD)
+    browser = Browser(stack.base, user.username, PASSWORD)
+    log = {"Kniebeuge Import": 12, "Bankdrücken Import": 15, "Seitheben Import": 4}
+
+    # Broker up: one task, queued at once, trains the imported exercises.
+    page = _import_on_the_page(browser, normalized_log(log))
+    assert page.status_code == 200 and "Import abgeschlossen" in page.text
+    assert "Die Modelle werden jetzt trainiert" in page.text
+    job = wait_for(lambda: TrainingJob.objects.filter(user=user, state="SUCCESS").first())
+    assert job.task_name == "workers.tasks.retrain_user_models" and job.requested_by == user
+    due = exercises_with_enough_data(user.pk)
+    active = MLPredictionModel.objects.filter(user=user, status=ModelStatus.ACTIVE)
+    assert sorted(active.values_list("uebung_id", flat=True)) == due and len(due) == 2
+    time.sleep(2.5)  # past the stack's 1 s debounce: a retrain per exercise would have run
+    assert MLPredictionModel.objects.filter(user=user).count() == 2
+    assert fresh.get(hooks.CALLS) == 2  # one import, one training per exercise
+
+    # Broker down: the import still succeeds and says the models are trained later.
+    stack.redis.stop()
+    try:
+        started = time.perf_counter()
+        page = _import_on_the_page(browser, normalized_log(log, first_day=120))
+        assert page.status_code == 200 and "Import abgeschlossen" in page.text
+        assert "spätestens in der Nacht" in page.text
+        assert time.perf_counter() - started < 10
+        assert Satz.objects.filter(einheit__user=user).count() == 2 * sum(log.values())
+        assert TrainingJob.objects.filter(user=user).count() == 1  # nothing recorded as queued
+    finally:
+        stack.redis.start()

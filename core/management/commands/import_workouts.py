@@ -16,6 +16,7 @@ from core.importers.mapping import exercise_rows, mapping_lines, unit_line
 from core.importers.records import ParsedLog
 from core.importers.summary import summary_lines
 from core.importers.writer import ImportResult, import_log
+from core.signals import request_training
 
 
 def read_import_file(path: Path) -> bytes:
@@ -41,10 +42,28 @@ def parse_file(path: Path, fmt: str, unit: str | None) -> ParsedLog:
         raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
 
 
-def import_file(user, path: Path, fmt: str, unit: str | None) -> tuple[ParsedLog, ImportResult]:
+def import_file(
+    user, path: Path, fmt: str, unit: str | None, *, caller_trains: bool = False
+) -> tuple[ParsedLog, ImportResult]:
     """Read, parse and import one file in one transaction; a bad file becomes a CommandError."""
     parsed = parse_file(path, fmt, unit)
-    return parsed, import_log(user, parsed)
+    return parsed, import_log(user, parsed, caller_trains=caller_trains)
+
+
+NO_TRAIN_HELP = (
+    "Nicht gleich hier trainieren: die Worker trainieren nach etwa zwei Minuten, "
+    "spätestens der nächtliche Lauf."
+)
+
+
+def train_now(command: BaseCommand, user, uebung_ids: list[int] | None) -> None:
+    """Train ``user``'s models in this process, printing progress; no broker, no worker.
+
+    The first page after an import (or after ``seed_demo``) then already shows what the
+    models recommend. Failures are printed, not raised: the import itself has committed.
+    """
+    if not request_training(user.pk, uebung_ids, progress=command.stdout.write):
+        command.stdout.write("Training: kein Trainer installiert – nichts trainiert.")
 
 
 HOMEGYM = "homegym"
@@ -77,6 +96,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Nur Einheit und Zuordnung der Übungen zeigen, nichts speichern",
         )
+        parser.add_argument("--no-train", action="store_true", help=NO_TRAIN_HELP)
 
     def handle(self, *args, **options) -> None:
         user_model = get_user_model()
@@ -85,8 +105,9 @@ class Command(BaseCommand):
         except user_model.DoesNotExist:
             raise CommandError(f"Benutzer '{options['user']}' existiert nicht.") from None
         path: Path = options["file"]
+        train = not options["no_train"]
         if is_homegym_json(path, options["format"]):
-            self._import_json(user, path, dry_run=options["dry_run"])
+            self._import_json(user, path, dry_run=options["dry_run"], train=train)
             return
         parsed = parse_file(path, options["format"], options["unit"])
         self.stdout.write(f"{path.name} ({parsed.format}) für {user}:")
@@ -100,14 +121,17 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write("Probelauf (--dry-run): nichts gespeichert.")
             return
-        for line in summary_lines(import_log(user, parsed)):
+        result = import_log(user, parsed, caller_trains=train)
+        for line in summary_lines(result):
             self.stdout.write(line)
+        if train and result.uebung_ids:
+            train_now(self, user, result.uebung_ids)
 
-    def _import_json(self, user, path: Path, *, dry_run: bool) -> None:
+    def _import_json(self, user, path: Path, *, dry_run: bool, train: bool) -> None:
         """All of a HomeGym JSON export; ``dry_run`` imports and rolls back (what would come)."""
         try:
             with transaction.atomic():
-                outcome = import_homegym(user, read_import_file(path))
+                outcome = import_homegym(user, read_import_file(path), caller_trains=train)
                 transaction.set_rollback(dry_run)
         except ImportFormatError as exc:
             raise CommandError(f"{path.name}: {exc} – nichts importiert.") from exc
@@ -116,3 +140,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if dry_run:
             self.stdout.write("Probelauf (--dry-run): nichts gespeichert.")
+        elif train and outcome.result.uebung_ids:
+            train_now(self, user, outcome.result.uebung_ids)

@@ -1,4 +1,9 @@
-"""``manage.py seed_demo``: a demo user with months of simulated (or imported real) history."""
+"""``manage.py seed_demo``: a demo user with months of simulated (or imported real) history.
+
+At the end the demo user's models are trained here, synchronously (``--no-train`` leaves it
+to the workers): ``make run`` starts the server only afterwards, so the first page already
+shows what the models recommend.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from core.catalogue import seed_catalogue
 from core.importers import FORMATS, UNITS
 from core.importers.summary import summary_lines
 from core.importers.writer import import_log
-from core.management.commands.import_workouts import import_file
+from core.management.commands.import_workouts import NO_TRAIN_HELP, import_file, train_now
 from core.models import Satz
 from core.simulator import simulate
 
@@ -28,6 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="source", type=Path, help="echtes Log importieren")
         parser.add_argument("--format", default="auto", choices=FORMATS)
         parser.add_argument("--unit", choices=UNITS, default=None)
+        parser.add_argument("--no-train", action="store_true", help=NO_TRAIN_HELP)
 
     def handle(self, *args, **options) -> None:
         if options["months"] < 1:
@@ -36,14 +42,19 @@ class Command(BaseCommand):
             user = self._demo_user(options["user"], options["password"])
             new_catalogue = seed_catalogue()
         self.stdout.write(f"Katalogübungen neu angelegt: {new_catalogue}")
+        train = not options["no_train"]
         if options["source"]:
-            self._import_file(user, options)
+            self._import_file(user, options, caller_trains=train)
         elif Satz.objects.filter(einheit__user=user).exists():
             self.stdout.write("Demo-Historie bereits vorhanden – nichts simuliert.")
         else:
             log = simulate(months=options["months"], seed=options["seed"])
             self.stdout.write(f"Simuliert: {options['months']} Monate (Seed {options['seed']})")
-            self._write_summary(import_log(user, log))
+            self._write_summary(import_log(user, log, caller_trains=train))
+        if train:
+            # Every exercise of the demo user, not only new ones: a rerun of ``make run``
+            # trains what has no model yet; up-to-date models are left alone.
+            train_now(self, user, None)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo-Login: Benutzer '{options['user']}', Passwort '{options['password']}'"
@@ -59,9 +70,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo-Benutzer {'angelegt' if created else 'vorhanden'}: {username}")
         return user
 
-    def _import_file(self, user, options) -> None:
+    def _import_file(self, user, options, *, caller_trains: bool) -> None:
         path: Path = options["source"]
-        parsed, result = import_file(user, path, options["format"], options["unit"])
+        parsed, result = import_file(
+            user, path, options["format"], options["unit"], caller_trains=caller_trains
+        )
         self.stdout.write(f"Importiert aus {path.name} ({parsed.format}):")
         self._write_summary(result)
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.models import MLPredictionModel, Uebung
+from core.models import Uebung
 from ml_coach.ml_trainer import exercises_with_enough_data, users_with_enough_data
 from workers import training
 from workers.dispatch import BrokerUnavailable, send
@@ -112,7 +112,7 @@ class Command(BaseCommand):
                     min_samples=min_samples,
                 )
                 status = str(result["status"])
-                line = self._describe(label, result)
+                line = training.describe(label, result)
             except Exception as exc:
                 status = "FAILED"
                 line = f"  ✗ {label}: {exc.__class__.__name__}: {exc}"
@@ -127,19 +127,6 @@ class Command(BaseCommand):
             self.stdout.write("")
         summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
         self.stdout.write(f"{len(pairs)} Modelle in {time.monotonic() - started:.1f} s ({summary})")
-
-    def _describe(self, label: str, result: dict) -> str:
-        if result["status"] == training.BUSY:
-            return f"  … {label}: läuft bereits in einem Worker"
-        model = MLPredictionModel.objects.filter(pk=result.get("model_id")).first()
-        if model is None:
-            return f"  – {label}: {result['status']}"
-        if model.status != "ACTIVE":
-            return f"  ✗ {label}: {model.status} {model.error_text}".rstrip()
-        mae = f"{model.mae:.2f} kg" if model.mae is not None else "–"
-        base = f"{model.baseline_mae:.2f} kg" if model.baseline_mae is not None else "–"
-        use = "Modell im Einsatz" if model.uses_model else "Baseline bleibt"
-        return f"  ✓ {label}: MAE {mae} (Baseline {base}), {use}"
 
     def _progress(self, done: int, total: int, started: float) -> None:
         width = 30
