@@ -3,7 +3,9 @@
 The lifter follows double progression (add weight once every work set reaches the top of
 the rep range), stalls when strength gains flatten, deloads by 10 % after three sessions
 below the range, misses single sessions and whole weeks (losing a little strength), warms
-up on barbell lifts, logs RPE and now and then finishes with a dropset. Output are the same
+up on barbell lifts, logs RPE and now and then finishes with a dropset. Squats come twice a
+rotation: heavy on "Ganzkörper A", light (80 %, no progression) on "Ganzkörper B", the
+heavy/light pattern many real programs use. Output are the same
 ``ParsedSet`` records a real import produces, so the demo goes through the real writer.
 """
 
@@ -53,9 +55,18 @@ DEFAULT_TEMPLATES = (
     ),
     (
         "Ganzkörper B",
-        ("Kreuzheben (Langhantel)", "Schulterdrücken (Kurzhantel)", "Klimmzüge", "Rudern (Kabel)"),
+        (
+            "Kniebeuge (Langhantel)",
+            "Kreuzheben (Langhantel)",
+            "Schulterdrücken (Kurzhantel)",
+            "Klimmzüge",
+            "Rudern (Kabel)",
+        ),
     ),
 )
+# Exercises a workout trains light: LIGHT_SHARE of the working weight, no progression.
+DEFAULT_LIGHT = {"Ganzkörper B": frozenset({"Kniebeuge (Langhantel)"})}
+LIGHT_SHARE = 0.8
 CEILING = 0.45  # strength stops growing ~45 % above the start: gains flatten, stalls follow
 MISSED_WEEK_CHANCE = 0.07
 MISSED_SESSION_CHANCE = 0.07
@@ -85,6 +96,7 @@ def simulate(
     end: date | None = None,
     plan: tuple[ExercisePlan, ...] = DEFAULT_PLAN,
     templates=DEFAULT_TEMPLATES,
+    light: dict[str, frozenset[str]] = DEFAULT_LIGHT,
 ) -> ParsedLog:
     """History ending at ``end`` (default today); the same seed and end give the same log."""
     rng = random.Random(seed)
@@ -107,7 +119,8 @@ def simulate(
                 continue
             name, exercises = templates[workout_count % len(templates)]
             workout_count += 1
-            _workout(log, rng, _start_time(rng, day), name, [progress[e] for e in exercises])
+            states = [progress[e] for e in exercises]
+            _workout(log, rng, _start_time(rng, day), name, states, light.get(name, frozenset()))
         monday += timedelta(weeks=1)
     return log
 
@@ -125,10 +138,10 @@ def _start_time(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, base) + timedelta(minutes=rng.randint(-60, 90))
 
 
-def _workout(log, rng, started_at, name, states) -> None:
+def _workout(log, rng, started_at, name, states, light=frozenset()) -> None:
     rows: list[dict] = []
     for state in states:
-        rows += _exercise_session(rng, state)
+        rows += _exercise_session(rng, state, state.plan.name in light)
     duration = timedelta(minutes=3 * len(rows) + rng.randint(0, 15))
     for row in rows:
         log.sets.append(
@@ -142,23 +155,26 @@ def _workout(log, rng, started_at, name, states) -> None:
         )
 
 
-def _exercise_session(rng: random.Random, state: _Progress) -> list[dict]:
+def _exercise_session(rng: random.Random, state: _Progress, light: bool = False) -> list[dict]:
     plan = state.plan
     low, high = plan.rep_range
     form = rng.gauss(1.0, 0.03)
+    work = round_to_step(state.weight * LIGHT_SHARE, plan.increment_kg) if light else state.weight
     rows = []
     for i in range(plan.warmup_sets):
         share = (0.5, 0.7, 0.85)[i] if plan.warmup_sets > 1 else 0.6
-        weight = round_to_step(state.weight * share, plan.increment_kg)
+        weight = round_to_step(work * share, plan.increment_kg)
         rows.append(_row(plan, len(rows) + 1, weight, (8, 4, 2)[i], None, "warmup"))
     reps_done = []
     for k in range(plan.work_sets):
-        possible = state.reps_possible(state.weight, k, form)
+        possible = state.reps_possible(work, k, form)
         reps = max(1, min(high, math.floor(possible)))
         rpe = max(6.0, min(10.0, round((10 - (possible - reps)) * 2) / 2))
         kind = "failure" if reps < low and rpe >= 10 else "normal"
-        rows.append(_row(plan, len(rows) + 1, state.weight, reps, rpe, kind))
+        rows.append(_row(plan, len(rows) + 1, work, reps, rpe, kind))
         reps_done.append(reps)
+    if light:  # a light day neither progresses nor counts as a failure
+        return rows
     if not plan.bodyweight and rng.random() < plan.dropset_chance:
         weight = round_to_step(state.weight * 0.75, plan.increment_kg)
         reps = max(1, math.floor(state.reps_possible(weight, plan.work_sets, form)))
