@@ -9,6 +9,7 @@ app_name = "api"
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("saetze/", views.SetCreateView.as_view(), name="set-create"),
     path("ml/train/", views.TrainView.as_view(), name="ml-train"),
     path("ml/predict/<int:uebung_id>/", views.PredictView.as_view(), name="ml-predict"),
     path("ml/tasks/<str:task_id>/", views.TaskStateView.as_view(), name="ml-task"),

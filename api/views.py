@@ -1,4 +1,5 @@
-"""ML endpoints: train one's own models, read one's own recommendation, follow one's own jobs.
+"""The API: log a set in one's own workout; train one's own models, read one's own
+recommendation, follow one's own jobs.
 
 Others' ids answer 404 (not 403): an id that is not yours does not exist for you.
 """
@@ -6,9 +7,11 @@ Others' ids answer 404 (not 403): an id that is not yours does not exist for you
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -23,11 +26,17 @@ from api.serializers import (
     MAX_ID,
     ErrorSerializer,
     RecommendationSerializer,
+    SetCreateSerializer,
+    SetRefusedSerializer,
+    SetSerializer,
     TaskStateSerializer,
     TrainRequestSerializer,
     TrainResponseSerializer,
 )
-from core.models import Uebung
+from core.models import DisplayUnit, Satz, Trainingseinheit, Uebung, UserProfile
+from core.plausibility import CONFIRM_CODE, implausible_weight
+from core.workout_plan import ensure_in_workout
+from ml_coach import prediction_cache
 from ml_coach.ml_trainer import exercises_with_enough_data
 from ml_coach.prediction_cache import cached_recommendation
 from workers.dispatch import BrokerUnavailable, broker_breaker, queue_job
@@ -75,6 +84,20 @@ def visible_exercise(user, uebung_id: int) -> Uebung:
     if uebung is None:
         raise NotFound()
     return uebung
+
+
+def own_workout(user, einheit_id: int) -> Trainingseinheit:
+    """The requester's workout, else 404 (someone else's workout does not exist for you)."""
+    einheit = Trainingseinheit.objects.filter(pk=einheit_id, user=user).first()
+    if einheit is None:
+        raise NotFound()
+    return einheit
+
+
+def display_unit(user) -> str:
+    """The unit the lifter reads weights in: the plausibility question uses it."""
+    profile = UserProfile.objects.filter(user=user).only("display_unit").first()
+    return profile.display_unit if profile else DisplayUnit.KG
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
@@ -196,3 +219,79 @@ class TaskStateView(APIView):
                 "error": job.error or None,
             }
         )
+
+
+class SetCreateView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="set_create",
+        summary="Einen Satz in einer eigenen Trainingseinheit speichern",
+        description=(
+            "Ein Gewicht weit außerhalb der eigenen Historie der Übung (mehr als das 1,5-fache "
+            "oder weniger als ein Zehntel des bisher schwersten Arbeitssatzes) wird erst mit "
+            f"`confirm: true` gespeichert; ohne antwortet der Server 400 mit `code: "
+            f"{CONFIRM_CODE}` und der Rückfrage in `detail`."
+        ),
+        request=SetCreateSerializer,
+        responses={
+            201: SetSerializer,
+            400: OpenApiResponse(
+                SetRefusedSerializer, description="Ungültige Anfrage oder Rückfrage zum Gewicht."
+            ),
+            415: OpenApiResponse(ErrorSerializer, description="Nur application/json."),
+            **COMMON_ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise BadRequest("Erwartet ein JSON-Objekt.")
+        payload = SetCreateSerializer(data=request.data)
+        if not payload.is_valid():
+            raise invalid(payload)
+        data = payload.validated_data
+        einheit = own_workout(request.user, data["einheit_id"])
+        uebung = visible_exercise(request.user, data["uebung_id"])
+        if not data["confirm"]:
+            asked = implausible_weight(
+                request.user.pk, uebung.pk, data["gewicht"], data["set_type"]
+            )
+            if asked is not None:
+                return Response(
+                    {
+                        "detail": asked.question(display_unit(request.user)),
+                        "code": CONFIRM_CODE,
+                        "gewicht": float(asked.gewicht_kg),
+                        "best_kg": float(asked.best_kg),
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        satz = self._create(einheit, uebung, data)
+        return Response(SetSerializer(satz).data, status=status.HTTP_201_CREATED)
+
+    def _create(self, einheit: Trainingseinheit, uebung: Uebung, data: dict) -> Satz:
+        """Numbered as asked, or as the next set; a race for the next number retries."""
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    satz = Satz.objects.create(
+                        einheit=einheit,
+                        uebung=uebung,
+                        satz_nr=data.get("satz_nr"),
+                        gewicht=data["gewicht"],
+                        wiederholungen=data["wiederholungen"],
+                        rpe=data.get("rpe"),
+                        set_type=data["set_type"],
+                    )
+                    ensure_in_workout(einheit, uebung.pk)
+                    transaction.on_commit(
+                        partial(prediction_cache.invalidate, einheit.user_id, uebung.pk)
+                    )
+                return satz
+            except IntegrityError as error:
+                if data.get("satz_nr") is not None:
+                    raise BadRequest(
+                        f"satz_nr: Satz {data['satz_nr']} dieser Übung gibt es in der "
+                        "Trainingseinheit schon."
+                    ) from error
+        raise BadRequest("Der Satz konnte nicht gespeichert werden. Bitte erneut senden.")

@@ -1,5 +1,9 @@
 """The ML dashboard's figures: which coach models exist, how good they are, which are stale.
 
+A model of an exercise logged without weights (pull-ups: every set 0 kg) or trained on no
+samples has learned no weight: its row says so ("nur Wiederholungen", "keine Beispiele")
+instead of "Aktiv", and it does not count as a trained model in the figures.
+
 "Needs retraining" compares the set count a model was trained on (``samples_at_training``)
 with the sets logged for that exercise now. A model is "better" when its validation MAE beats
 the baseline's (repeat/progress the last weight) — otherwise the coach keeps the baseline.
@@ -11,7 +15,7 @@ from dataclasses import dataclass
 from statistics import mean
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import MLPredictionModel, ModelStatus, Satz
@@ -24,6 +28,41 @@ MAX_CHARTS = 40
 class ModelRow:
     model: MLPredictionModel
     current_sets: int
+    weighted_sets: int = 0  # of ``current_sets``: those with a weight above 0
+
+    @property
+    def reps_only(self) -> bool:
+        """Sets logged, none with a weight: a bodyweight exercise, the coach suggests reps."""
+        return self.current_sets > 0 and self.weighted_sets == 0
+
+    @property
+    def learned_weights(self) -> bool:
+        """An active model that has learned weights from at least one sample."""
+        return (
+            self.model.status == ModelStatus.ACTIVE
+            and self.model.n_samples > 0
+            and not self.reps_only
+        )
+
+    @property
+    def status_label(self) -> str:
+        if self.model.status == ModelStatus.ACTIVE:
+            if self.reps_only:
+                return _("nur Wiederholungen")
+            if self.model.n_samples == 0:
+                return _("keine Beispiele")
+        return self.model.get_status_display()
+
+    @property
+    def status_hint(self) -> str:
+        """Why an active model is not shown as "Aktiv" ("" when it is)."""
+        if self.model.status != ModelStatus.ACTIVE:
+            return ""
+        if self.reps_only:
+            return _("keine Gewichte – Wdh-Empfehlung")
+        if self.model.n_samples == 0:
+            return _("nichts gelernt – Empfehlung ohne Modell")
+        return ""
 
     @property
     def new_sets(self) -> int:
@@ -75,8 +114,8 @@ def current_models(models: QuerySet[MLPredictionModel]) -> list[MLPredictionMode
     return list(chosen.values())
 
 
-def set_counts(models: list[MLPredictionModel]) -> dict[tuple[int, int], int]:
-    """Current set counts per (user, exercise) in one query.
+def set_counts(models: list[MLPredictionModel]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Current set counts per (user, exercise) in one query: all, and those with a weight.
 
     Counted like ``samples_at_training`` (every set of the exercise, warm-ups included), so
     "new sets since training" is the plain difference.
@@ -88,9 +127,9 @@ def set_counts(models: list[MLPredictionModel]) -> dict[tuple[int, int], int]:
     rows = (
         Satz.objects.filter(einheit__user__in=user_ids, uebung__in=uebung_ids)
         .values("einheit__user", "uebung")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), weighted=Count("id", filter=Q(gewicht__gt=0)))
     )
-    return {(r["einheit__user"], r["uebung"]): r["n"] for r in rows}
+    return {(r["einheit__user"], r["uebung"]): (r["n"], r["weighted"]) for r in rows}
 
 
 def _series(values, unit: str) -> list[float | None]:
@@ -111,6 +150,7 @@ def chart_data(row: ModelRow, unit: str, with_user: bool = False) -> dict | None
         "title": title,
         "labels": [str(d)[:10] for d in dates],
         "unit": unit,
+        "stepped": True,
         "datasets": [
             {
                 "key": "actual",
@@ -137,8 +177,8 @@ def build_dashboard(
     """Summary figures, one row per model and the chart data for the template."""
     current = current_models(models)
     counts = set_counts(current)
-    rows = [ModelRow(m, counts.get((m.user_id, m.uebung_id), 0)) for m in current]
-    active = [r.model for r in rows if r.model.status == ModelStatus.ACTIVE]
+    rows = [ModelRow(m, *counts.get((m.user_id, m.uebung_id), (0, 0))) for m in current]
+    active = [r.model for r in rows if r.learned_weights]
     r2s = [m.r2 for m in active if m.r2 is not None]
     maes = [m.mae for m in active if m.mae is not None]
     charts = [c for c in (chart_data(r, unit, with_user) for r in rows[:MAX_CHARTS]) if c]

@@ -19,6 +19,7 @@ from core.models import (
     DisplayUnit,
     Satz,
 )
+from core.plausibility import CONFIRM_CODE, Implausible, check_weight
 from core.validators import validate_half_step
 from web.units import from_kg, human, human_weight, same_weight, to_kg
 
@@ -41,7 +42,12 @@ WEIGHT_ERRORS = {
 
 
 class SatzForm(forms.Form):
-    """One set row. ``gewicht`` is in the lifter's display unit; ``cleaned_data`` holds kg."""
+    """One set row. ``gewicht`` is in the lifter's display unit; ``cleaned_data`` holds kg.
+
+    A weight far outside the lifter's history (``core.plausibility``) is asked about once:
+    the form is invalid with the question until it comes back with ``confirm`` (the
+    "Ja, speichern" button), the typed values kept.
+    """
 
     gewicht = CommaDecimalField(
         label=_("Gewicht"),
@@ -90,13 +96,21 @@ class SatzForm(forms.Form):
         unit: str = DisplayUnit.KG,
         known_kg: Decimal | None = None,
         bodyweight: bool = False,
+        best_kg: Decimal | None = None,
+        accepted_kg: Decimal | None = None,
         **kwargs,
     ):
         """``known_kg``: the stored weight the form was prefilled with; typed back unchanged
-        it is kept to the gram (135 lb stays 61.235 kg, not 61.25 kg)."""
+        it is kept to the gram (135 lb stays 61.235 kg, not 61.25 kg). ``best_kg``: the
+        lifter's best working set of the exercise so far, for the plausibility question;
+        ``accepted_kg``: a weight not asked about again (the edited set's, already saved)."""
         self.unit = unit
         self.known_kg = known_kg
+        self.best_kg = best_kg
+        self.accepted_kg = accepted_kg
+        self.implausible: Implausible | None = None
         super().__init__(*args, **kwargs)
+        self.confirmed = bool(self.data.get("confirm")) if self.is_bound else False
         label = _("Zusatzgewicht (%(unit)s)") if bodyweight else _("Gewicht (%(unit)s)")
         self.fields["gewicht"].label = label % {"unit": unit}
 
@@ -141,6 +155,21 @@ class SatzForm(forms.Form):
                 params={"max": WIEDERHOLUNGEN_MAX},
             )
         return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        weight = data.get("gewicht")
+        if weight is None or self.confirmed or weight == self.accepted_kg:
+            return data
+        self.implausible = check_weight(weight, self.best_kg, data.get("set_type") or "normal")
+        if self.implausible is not None:
+            raise forms.ValidationError(self.implausible.question(self.unit), code=CONFIRM_CODE)
+        return data
+
+    @property
+    def question(self) -> str:
+        """The plausibility question to show next to "Ja, speichern" ("" when none)."""
+        return self.implausible.question(self.unit) if self.implausible else ""
 
     def clean_rpe(self) -> Decimal | None:
         value = self.cleaned_data.get("rpe")

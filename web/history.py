@@ -65,6 +65,7 @@ def exercise_history_data(user, uebung: Uebung, unit: str) -> dict:
     chart = {
         "labels": [timezone.localtime(s.datum).strftime("%Y-%m-%d") for s in ordered],
         "unit": unit,
+        "stepped": True,  # a top weight holds until the next workout
         "datasets": [
             {
                 "key": "top",

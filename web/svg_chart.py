@@ -8,6 +8,7 @@ weight means, and no smoothing invents values between two workouts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,15 +17,32 @@ from web.units import human
 
 WIDTH, HEIGHT = 600, 240
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 12, 12, 28
-COLORS = {
-    "top": "#1a5fb4",
-    "e1rm": "#26a269",
-    "actual": "#1a5fb4",
-    "model": "#e66100",
-    "baseline": "#77767b",
-    "bodyweight": "#1a5fb4",
+MARKERS_UP_TO = 60  # points: a marker per logged value while they fit
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one series is drawn. Where series coincide (the model predicted exactly what was
+    lifted) each stays visible: the actual line is the widest and drawn first, the model's
+    dashed over it, the baseline's thin dots on top; markers tell them apart too."""
+
+    color: str
+    width: float = 2
+    dash: str | None = None
+    marker: str = "none"  # circle | triangle | square | none
+
+
+STYLES = {
+    "top": SeriesStyle("#1a5fb4", 3.5, marker="circle"),
+    "actual": SeriesStyle("#1a5fb4", 4, marker="circle"),
+    "bodyweight": SeriesStyle("#1a5fb4", 3, marker="circle"),
+    "e1rm": SeriesStyle("#26a269", 2, "6 4", marker="square"),
+    "model": SeriesStyle("#e66100", 2.5, "9 4", marker="triangle"),
+    "baseline": SeriesStyle("#3d3846", 1.5, "2 3", marker="square"),
 }
-DASHED = {"e1rm": "6 4", "baseline": "5 5"}
+DEFAULT_STYLE = SeriesStyle("#444")
+# Drawn in this order (later on top): the widest first, the thinnest last.
+DRAW_ORDER = {"actual": 0, "top": 0, "bodyweight": 0, "e1rm": 1, "model": 1, "baseline": 2}
 
 
 def _fmt(value: float) -> str:
@@ -88,20 +106,57 @@ def stepped_svg(spec: dict, *, title: str) -> SafeString:
         f'class="tick">{escape(labels[-1])}</text>'
     )
     xs = [x(i) for i in range(n)]
-    for ds in datasets:
-        color = COLORS.get(ds.get("key"), "#444")
-        dash = DASHED.get(ds.get("key"))
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    markers = n <= MARKERS_UP_TO
+    for ds in sorted(datasets, key=lambda ds: DRAW_ORDER.get(ds.get("key"), 1)):
+        key = ds.get("key") or ""
+        style = STYLES.get(key, DEFAULT_STYLE)
+        parts.append(f'<g class="series series-{escape(key)}" data-series="{escape(key)}">')
         for run in stepped_points(xs, ds["data"]):
             points = " ".join(f"{_fmt(px)},{_fmt(y(py))}" for px, py in run)
-            parts.append(
-                f'<polyline points="{points}" fill="none" stroke="{color}" '
-                f'stroke-width="2"{dash_attr} vector-effect="non-scaling-stroke"/>'
+            parts.append(f'<polyline points="{points}" fill="none"{_stroke(style)}/>')
+        if markers:
+            parts.extend(
+                _marker(style, px, y(py))
+                for px, py in zip(xs, ds["data"], strict=True)
+                if py is not None
             )
+        parts.append("</g>")
     parts.append("</svg>")
     legend = "".join(
-        f'<li><span class="swatch" style="background:{COLORS.get(ds.get("key"), "#444")}">'
-        f"</span>{escape(ds['label'])}</li>"
+        f'<li data-series="{escape(ds.get("key") or "")}">{_legend_sample(ds.get("key"))}'
+        f"{escape(ds['label'])}</li>"
         for ds in datasets
     )
     return mark_safe(f'{"".join(parts)}<ul class="chart-legend">{legend}</ul>')
+
+
+def _stroke(style: SeriesStyle) -> str:
+    dash = f' stroke-dasharray="{style.dash}"' if style.dash else ""
+    return (
+        f' stroke="{style.color}" stroke-width="{style.width}"{dash}'
+        ' stroke-linejoin="miter" vector-effect="non-scaling-stroke"'
+    )
+
+
+def _marker(style: SeriesStyle, px: float, py: float) -> str:
+    """A logged (or predicted) value: the step's corner where the new value starts."""
+    fill = f'fill="{style.color}"'
+    if style.marker == "circle":
+        return f'<circle cx="{_fmt(px)}" cy="{_fmt(py)}" r="3.5" {fill}/>'
+    if style.marker == "triangle":
+        return (
+            f'<path d="M{_fmt(px)},{_fmt(py - 4)} L{_fmt(px + 4)},{_fmt(py + 3)} '
+            f'L{_fmt(px - 4)},{_fmt(py + 3)} Z" {fill}/>'
+        )
+    if style.marker == "square":
+        return f'<rect x="{_fmt(px - 2.5)}" y="{_fmt(py - 2.5)}" width="5" height="5" {fill}/>'
+    return ""
+
+
+def _legend_sample(key: str | None) -> str:
+    """The legend shows each line as drawn: colour, width, dashes and marker."""
+    style = STYLES.get(key or "", DEFAULT_STYLE)
+    return (
+        '<svg class="swatch" viewBox="0 0 28 10" width="28" height="10" aria-hidden="true">'
+        f'<line x1="0" y1="5" x2="28" y2="5"{_stroke(style)}/>{_marker(style, 14, 5)}</svg>'
+    )

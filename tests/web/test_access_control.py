@@ -215,6 +215,14 @@ ROUTES: dict[str, Route] = {
             Call("get", 405, other=405, anon=API_DENIED),
         ),
     ),
+    # The workout is in the body: B sending A's workout id gets 404, nothing is saved.
+    "api/saetze/": Route(
+        OWNED,
+        (
+            Call("post", 201, payload="api_set", anon=API_DENIED),
+            Call("get", 405, other=405, anon=API_DENIED),
+        ),
+    ),
     "api/^.*$": Route(
         PUBLIC, (Call("get", 404, other=None, anon=404),), example="/api/gibt-es-nicht/-1/"
     ),
@@ -353,6 +361,12 @@ def payload(key: str | None, world: dict, user) -> dict:
         "exercise_add": {"neue_uebung": f"Eigene Übung {user.pk}"},
         "set": {"gewicht": "70", "wiederholungen": "5", "set_type": "normal"},
         "train": {"uebung_id": uebung},
+        "api_set": {
+            "einheit_id": world["objects"]["einheit"],
+            "uebung_id": uebung,
+            "gewicht": 60,
+            "wiederholungen": 5,
+        },
         "workout_edit": {"name": "Umbenannt", "datum": now.strftime("%Y-%m-%dT%H:%M")},
         "routine_name": {"name": f"Routine {user.pk}"},
         "notes": {"notes": "Sitz Stufe 4"},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.models import Satz, Uebung
+from core.plausibility import logged_best
 from core.workout_plan import ensure_in_workout
 from ml_coach import prediction_cache
 from web.forms import SatzForm
@@ -36,6 +37,7 @@ def set_add(request: HttpRequest, pk: int, uebung_id: int) -> HttpResponse:
         unit=unit,
         known_kg=last.gewicht if last else None,
         bodyweight=is_bodyweight(uebung),
+        best_kg=logged_best(request.user.pk, uebung.pk),
     )
     if not form.is_valid():
         if is_htmx(request):
@@ -82,7 +84,14 @@ def set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = user_unit(request.user)
     bodyweight = is_bodyweight(satz.uebung)
     if request.method == "POST":
-        form = SatzForm(request.POST, unit=unit, known_kg=satz.gewicht, bodyweight=bodyweight)
+        form = SatzForm(
+            request.POST,
+            unit=unit,
+            known_kg=satz.gewicht,
+            bodyweight=bodyweight,
+            best_kg=logged_best(request.user.pk, satz.uebung_id, exclude_satz_id=satz.pk),
+            accepted_kg=satz.gewicht,
+        )
         if form.is_valid():
             for name in ("gewicht", "wiederholungen", "rpe", "set_type"):
                 setattr(satz, name, form.cleaned_data[name])

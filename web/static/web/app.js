@@ -3,33 +3,41 @@
 (function () {
   "use strict";
 
-  var COLORS = {
-    top: "#1a5fb4", e1rm: "#26a269", actual: "#1a5fb4", model: "#e66100", baseline: "#77767b",
-    bodyweight: "#1a5fb4"
+  // The same styles as web/svg_chart.py. Logged weights are discrete steps: every line is
+  // stepped "after" (a value holds until the next session), never smoothed. Where series
+  // coincide each stays visible: the actual line widest and lowest, the model dashed over it,
+  // the baseline's thin dots on top, and each with its own point marker.
+  var STYLES = {
+    top: { color: "#1a5fb4", width: 3.5, dash: [], point: "circle", order: 2 },
+    actual: { color: "#1a5fb4", width: 4, dash: [], point: "circle", order: 2 },
+    bodyweight: { color: "#1a5fb4", width: 3, dash: [], point: "circle", order: 2 },
+    e1rm: { color: "#26a269", width: 2, dash: [6, 4], point: "rect", order: 1 },
+    model: { color: "#e66100", width: 2.5, dash: [9, 4], point: "triangle", order: 1 },
+    baseline: { color: "#3d3846", width: 1.5, dash: [2, 3], point: "rect", order: 0 }
   };
-  var DASHED = { e1rm: [6, 4], baseline: [5, 5] };
-  // Lower order is drawn on top: the coach's line over the actual one over the baseline.
-  var ORDER = { model: 0, top: 1, actual: 1, e1rm: 2, baseline: 2 };
-  var WIDTH = { actual: 3, top: 3 };
+  var DEFAULT_STYLE = { color: "#444", width: 2, dash: [], point: "circle", order: 1 };
 
   function chartConfig(spec) {
+    var points = spec.labels.length > 60 ? 0 : 3;
     return {
       type: "line",
       data: {
         labels: spec.labels,
         datasets: spec.datasets.map(function (ds) {
+          var style = STYLES[ds.key] || DEFAULT_STYLE;
           return {
             label: ds.label,
             data: ds.data,
-            borderColor: COLORS[ds.key] || "#444",
-            backgroundColor: COLORS[ds.key] || "#444",
-            borderDash: DASHED[ds.key] || [],
-            order: ORDER[ds.key] || 0,
-            pointRadius: spec.labels.length > 60 ? 0 : 2,
-            borderWidth: WIDTH[ds.key] || 2,
-            spanGaps: true,
-            stepped: spec.stepped ? "before" : false,
-            tension: spec.stepped ? 0 : 0.15
+            borderColor: style.color,
+            backgroundColor: style.color,
+            borderDash: style.dash,
+            borderWidth: style.width,
+            order: style.order,
+            pointStyle: style.point,
+            pointRadius: points,
+            spanGaps: false,
+            stepped: "after",
+            tension: 0
           };
         })
       },
@@ -45,7 +53,10 @@
         plugins: {
           legend: {
             position: "bottom",
-            labels: { boxWidth: 14, sort: function (a, b) { return a.datasetIndex - b.datasetIndex; } }
+            labels: {
+              usePointStyle: true, boxWidth: 28,
+              sort: function (a, b) { return a.datasetIndex - b.datasetIndex; }
+            }
           }
         }
       }
