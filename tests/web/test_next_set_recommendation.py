@@ -64,14 +64,20 @@ def render(rec: RecommendationView, language: str = "de") -> str:
             {"set_number": 2, "bodyweight": True, "weight": Decimal("0"), "reps": 12},
             "ML-Empfehlung Satz 2: 12 Wdh",
         ),
-        ({"set_number": 2, "bodyweight": True, "weight": None, "reps": 12}, "ML-Empfehlung Satz 2: 12 Wdh"),
+        (
+            {"set_number": 2, "bodyweight": True, "weight": None, "reps": 12},
+            "ML-Empfehlung Satz 2: 12 Wdh",
+        ),
         (
             {"set_number": 1, "bodyweight": True, "weight": Decimal("10"), "reps": 8},
             "ML-Empfehlung Satz 1: +10 kg × 8 Wdh",
         ),
-        ({"set_number": 4, "unit": "lb", "weight": Decimal("215")}, "ML-Empfehlung Satz 4: 215 lb × 6 Wdh"),
+        (
+            {"set_number": 4, "unit": "lb", "weight": Decimal("215")},
+            "ML-Empfehlung Satz 4: 215 lb × 6 Wdh",
+        ),
     ],
-)  # fmt: skip
+)
 def test_label_names_the_set_and_bodyweight_shows_reps(fields, line):
     html = render(view(**fields))
     assert summary(html) == line
