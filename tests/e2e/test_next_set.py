@@ -2,9 +2,9 @@
 
 Eight weeks of bench press at 100 kg × 8 @ RPE 8. Today the lifter logs the first working set
 through the page; the block swapped in by htmx (no reload) recommends set 2 and shows last
-time's value of each set in grey. A grinder (100 × 4 @ RPE 10) must not be followed by a
-heavier or equally hard set 2; an easy set (100 × 10 @ RPE 6) must not be followed by a
-lighter one. One tap on the recommendation fills weight and reps.
+time's value of each set in grey; warm-ups are not counted. A grinder (100 × 4 @ RPE 10)
+must not be followed by a heavier or equally hard set 2; an easy set (100 × 10 @ RPE 6) must
+not be followed by a lighter one. One tap on the recommendation fills weight and reps.
 """
 
 from __future__ import annotations
@@ -69,19 +69,24 @@ def open_workout(page, today) -> None:
     page.evaluate("window.__noReload = 'still here'")
 
 
-def log_first_set(page, bank, weight: str, reps: str, rpe: str) -> None:
+def log_set(page, bank, weight: str, reps: str, rpe: str, set_type: str = "normal") -> None:
     block = page.locator(f"#ex-{bank.pk}")
-    assert page.locator(f"#prev-next-{bank.pk}").inner_text() == "vorher 100 × 8"
+    before = block.locator("tr[id^=satz-]").count()
     block.locator("input[name=gewicht]").fill(weight)
     block.locator("input[name=wiederholungen]").fill(reps)
     block.locator("input[name=rpe]").fill(rpe)
-    block.locator("select[name=set_type]").select_option("normal")
+    block.locator("select[name=set_type]").select_option(set_type)
     block.locator("input[name=wiederholungen]").press("Enter")
     page.wait_for_function(
-        "id => document.querySelectorAll('#ex-' + id + ' tr[id^=satz-]').length === 1",
-        arg=bank.pk,
+        "([id, n]) => document.querySelectorAll('#ex-' + id + ' tr[id^=satz-]').length === n",
+        arg=[bank.pk, before + 1],
     )
     assert page.evaluate("window.__noReload") == "still here"  # swapped in place
+
+
+def log_first_set(page, bank, weight: str, reps: str, rpe: str) -> None:
+    assert page.locator(f"#prev-next-{bank.pk}").inner_text() == "vorher 100 × 8"
+    log_set(page, bank, weight, reps, rpe)
 
 
 def recommendation(page, bank) -> tuple[str, float, int]:
@@ -109,10 +114,19 @@ def test_a_grinder_is_not_followed_by_a_heavier_or_equal_set(device, lifter):
     page = device
     _user, bank, today = lifter
     open_workout(page, today)
-    log_first_set(page, bank, "100", "4", "10")
+    # A warm-up first: it shows last time's warm-up, and the form stays on "warm-up" …
+    log_set(page, bank, "50", "10", "", "warmup")
+    block = page.locator(f"#ex-{bank.pk}")
+    assert block.locator("td.prev").first.inner_text() == "50 × 10"
+    assert block.locator("select[name=set_type]").input_value() == "warmup"
+    # … until the recommendation (for the first working set) is tapped.
+    _label, weight, reps = recommendation(page, bank)
+    tap_fills_the_form(page, bank, weight, reps)
+    assert block.locator("select[name=set_type]").input_value() == "normal"
+    log_set(page, bank, "100", "4", "10")
 
-    # Last time's value of the logged set and of the next one, in grey.
-    assert page.locator(f"#ex-{bank.pk} td.prev").first.inner_text() == "100 × 8"
+    # Last time's value of the logged working set and of the next one, in grey.
+    assert block.locator("td.prev").nth(1).inner_text() == "100 × 8"
     assert page.locator(f"#prev-next-{bank.pk}").inner_text() == "vorher 100 × 8"
     label, weight, reps = recommendation(page, bank)
     tap_fills_the_form(page, bank, weight, reps)
