@@ -49,6 +49,14 @@ class RecommendationSerializer(serializers.Serializer):
     n_sets = serializers.IntegerField()
     min_samples = serializers.IntegerField()
     model_version = serializers.CharField(allow_blank=True)
+    set_number = serializers.IntegerField(
+        allow_null=True,
+        help_text="Der wievielte Arbeitssatz des Trainings (1 = erster; Aufwärmsätze zählen "
+        "nicht); null, wenn nicht bekannt.",
+    )
+    bodyweight = serializers.BooleanField(
+        help_text="Ohne Last geloggt: nur Wiederholungen (und ggf. Zusatzgewicht) empfehlen."
+    )
     label = serializers.CharField()
 
 

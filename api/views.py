@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.parsers import JSONParser
@@ -38,13 +39,14 @@ from core.plausibility import CONFIRM_CODE, implausible_weight
 from core.workout_plan import ensure_in_workout
 from ml_coach import prediction_cache
 from ml_coach.ml_trainer import exercises_with_enough_data
-from ml_coach.prediction_cache import cached_recommendation
+from ml_coach.prediction_cache import cached_recommendation, cached_recommendations
 from workers.dispatch import BrokerUnavailable, broker_breaker, queue_job
 from workers.models import TrainingJob
 from workers.tasks import retrain_model
 from workers.training import sample_count
 
 TASK_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 
 UNAVAILABLE = "Hintergrunddienst (Celery/Redis) gerade nicht erreichbar; bitte später erneut."
 COMMON_ERRORS = {
@@ -178,18 +180,54 @@ class TrainView(APIView):
         return target
 
 
+def own_workout_id(user, raw: str | None) -> int | None:
+    """The ``einheit`` query parameter: None when absent, 400 when not an integer, 404 when
+    it is not a workout of ``user`` (others' workouts do not exist for the requester)."""
+    if raw is None:
+        return None
+    if not INTEGER_RE.fullmatch(raw):
+        raise BadRequest("einheit: eine ganze Zahl (die Id eines eigenen Trainings) erwartet.")
+    if len(raw.lstrip("+-")) > len(str(MAX_ID)) or not 0 < int(raw) <= MAX_ID:
+        raise NotFound()
+    einheit = Trainingseinheit.objects.filter(pk=int(raw), user=user).only("pk").first()
+    if einheit is None:
+        raise NotFound()
+    return einheit.pk
+
+
 class PredictView(APIView):
     @extend_schema(
         operation_id="ml_predict",
         summary="Die eigene Empfehlung für eine Übung",
+        description=(
+            "Ohne `einheit` die Empfehlung für den nächsten Satz der Übung; mit `einheit` die "
+            "für den nächsten Arbeitssatz in diesem Training (`set_number`: der wievielte, "
+            "Aufwärmsätze zählen nicht)."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "einheit",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="Id eines eigenen Trainings (Trainingseinheit); fremde: 404.",
+            )
+        ],
         responses={
             200: RecommendationSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="`einheit` ist keine ganze Zahl."),
             **COMMON_ERRORS,
         },
     )
     def get(self, request: Request, uebung_id: int) -> Response:
         uebung = visible_exercise(request.user, uebung_id)
-        recommendation = cached_recommendation(request.user.pk, uebung.pk)
+        einheit_id = own_workout_id(request.user, request.query_params.get("einheit"))
+        if einheit_id is None:
+            recommendation = cached_recommendation(request.user.pk, uebung.pk)
+        else:
+            recommendation = cached_recommendations(request.user.pk, [uebung.pk], einheit_id)[
+                uebung.pk
+            ]
         return Response(recommendation.to_dict())
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.models import Uebung
 from ml_coach import prediction_cache
 from ml_coach.recommendation import Recommendation
+from web.lifting import is_bodyweight
 from web.units import display_weight, human
 
 
@@ -37,21 +38,31 @@ class RecommendationView:
 
     @property
     def has_value(self) -> bool:
-        return self.source != "not_enough_data" and self.weight is not None and bool(self.reps)
+        """A weight and reps to show; bodyweight work needs only the reps."""
+        if self.source == "not_enough_data" or not self.reps:
+            return False
+        return self.weight is not None or self.bodyweight
+
+    @property
+    def added_weight(self) -> bool:
+        """Bodyweight work with load on top (a vest, a plate): shown as "+10 kg"."""
+        return self.bodyweight and bool(self.weight)
 
     @property
     def text(self) -> str:
-        """ "62,5 kg × 8 Wdh" or "Noch zu wenig Daten: 6/10 Sätze"."""
+        """ "62,5 kg × 8 Wdh", bodyweight "12 Wdh" or "+10 kg × 12 Wdh" (never "0 kg"), or
+        "Noch zu wenig Daten: 6/10 Sätze"."""
         if not self.has_value:
             return _("Noch zu wenig Daten: %(n)s/%(min)s Sätze") % {
                 "n": self.n_sets,
                 "min": self.min_samples,
             }
-        return _("%(weight)s %(unit)s × %(reps)s Wdh") % {
-            "weight": human(self.weight),
-            "unit": self.unit,
-            "reps": self.reps,
-        }
+        if self.bodyweight and not self.weight:
+            return _("%(reps)s Wdh") % {"reps": self.reps}
+        values = {"weight": human(self.weight), "unit": self.unit, "reps": self.reps}
+        if self.bodyweight:
+            return _("+%(weight)s %(unit)s × %(reps)s Wdh") % values
+        return _("%(weight)s %(unit)s × %(reps)s Wdh") % values
 
     @property
     def source_label(self) -> str:
@@ -62,7 +73,10 @@ class RecommendationView:
 
     @property
     def weight_input(self) -> str:
-        """The weight as the set form's input takes it (the language's decimal mark)."""
+        """The weight as the set form's input takes it (the language's decimal mark);
+        "0" for bodyweight work without added weight (the form's "no added weight")."""
+        if self.bodyweight and not self.weight:
+            return "0"
         return human(self.weight)
 
 
@@ -86,7 +100,7 @@ def to_view(rec: Recommendation, uebung: Uebung, unit: str) -> RecommendationVie
         n_sets=rec.n_sets,
         min_samples=rec.min_samples,
         set_number=rec.set_number,
-        bodyweight=rec.bodyweight,
+        bodyweight=rec.bodyweight or is_bodyweight(uebung),
     )
 
 

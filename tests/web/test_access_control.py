@@ -504,6 +504,24 @@ def test_train_endpoint_refuses_training_another_users_models(world):
     assert TrainingJob.objects.count() == before
 
 
+def test_predict_for_another_lifters_workout_is_404(world):
+    """``?einheit=`` names a workout: A's answers A, and is 404 for B even for an exercise
+    B may see (a catalogue one); anonymous is refused before anything is looked up."""
+    catalogue = Uebung.objects.create(name="Katalogübung")
+    url = f"/api/ml/predict/{catalogue.pk}/?einheit={world['objects']['einheit']}"
+    assert Client().get(url).status_code in (401, 403)
+    other = Client()
+    other.force_login(world["users"]["b"])
+    response = other.get(url)
+    assert response.status_code == 404
+    assert not leaks(response)
+    owner = Client()
+    owner.force_login(world["users"]["a"])
+    response = owner.get(url)
+    assert response.status_code == 200
+    assert "set_number" in response.json()
+
+
 # --- the admin site: one rule for all of its patterns ---------------------------------------
 
 

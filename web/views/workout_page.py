@@ -18,6 +18,7 @@ from web.catalogue import exercise_options
 from web.forms import SatzForm
 from web.planning import planned_set_values
 from web.plate_view import PlateView
+from web.previous import PreviousSet, PreviousSets, previous_sets
 from web.units import user_unit
 from web.workout_forms import AddExerciseForm, ExerciseNotesForm
 
@@ -28,6 +29,7 @@ class PlannedSet:
 
     satz_nr: int
     values: dict
+    previous: PreviousSet | None = None
 
 
 @dataclass
@@ -47,6 +49,8 @@ class ExerciseBlock:
     planned: list[PlannedSet] = field(default_factory=list)
     position: int = 0
     is_last: bool = False
+    # Strong's "previous" for the set the empty form row will log.
+    next_previous: PreviousSet | None = None
 
     @property
     def notes_form(self) -> ExerciseNotesForm:
@@ -113,7 +117,32 @@ def _blocks(
             # Prefilled with the last set: the usual next set is the same again.
             last = block.saetze[-1] if block.saetze else None
             block.form = SatzForm.for_satz(last, unit, bodyweight=block.bodyweight)
+    _show_previous(einheit, ordered, unit)
     return ordered
+
+
+def _show_previous(einheit: Trainingseinheit, blocks: list[ExerciseBlock], unit: str) -> None:
+    """Last time's value per set row, planned set and the next set's form (one query).
+
+    Working sets are numbered without warm-ups; a warm-up is matched by its own order.
+    """
+    last_time = previous_sets(
+        einheit,
+        [b.uebung.pk for b in blocks],
+        unit,
+        bodyweight_ids=[b.uebung.pk for b in blocks if b.bodyweight],
+    )
+    for block in blocks:
+        sets = last_time.get(block.uebung.pk, PreviousSets())
+        counts = {True: 0, False: 0}
+        for satz in block.saetze:
+            warmup = satz.set_type == Satz.SetType.WARMUP
+            counts[warmup] += 1
+            satz.previous = sets.get(counts[warmup], warmup=warmup)
+        for i, planned in enumerate(block.planned, start=1):
+            planned.previous = sets.get(counts[False] + i)
+        warmup = block.form is not None and block.form["set_type"].value() == Satz.SetType.WARMUP
+        block.next_previous = sets.get(counts[warmup] + 1, warmup=warmup)
 
 
 def render_workout(

@@ -101,6 +101,9 @@
       weight.dispatchEvent(new Event("input", { bubbles: true }));
     }
     if (reps) { reps.value = summary.getAttribute("data-fill-reps"); }
+    // The recommendation is for the next working set: a form left on "warm-up" switches back.
+    var kind = block.querySelector(".set-form select[name=set_type]");
+    if (kind && kind.value === "warmup") { kind.value = "normal"; }
     [weight, reps].forEach(function (input) {
       if (!input) { return; }
       input.classList.remove("rec-filled");
