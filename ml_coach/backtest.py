@@ -31,7 +31,14 @@ from ml_coach.next_set import first_set, later_set, set_gate, top_reps
 from ml_coach.population_model import ExerciseHistory, PopulationModel, fit_population
 from ml_coach.records import SetRecord, records_from_parsed
 from ml_coach.sessions import Session, group_sessions
-from ml_coach.set_features import days_between, loaded_sets, rule_weight, set_rows, strong_previous
+from ml_coach.set_features import (
+    days_between,
+    loaded_sets,
+    rule_weight,
+    set_actuals,
+    set_rows,
+    strong_previous,
+)
 from ml_coach.steps import plate_step, to_weight
 
 MIN_SESSIONS = 10
@@ -192,7 +199,7 @@ def _set_errors(sessions: list[Session], step: float, population) -> tuple | Non
     if len(yw) == 0:
         return None
     prev = np.expm1(x[:, 0])
-    actual = prev * (1 + yw)
+    actual = set_actuals(sessions, where)
     model = to_weight(prev, population.predict_set("set_weight", x), step)
     rule = prev * (1 + x[:, 3])
     return np.abs(model - actual), np.abs(rule - actual), np.array([i for i, _ in where])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ml_coach.sessions import Session, epley, reps_at
-from ml_coach.set_features import loaded_sets, rule_weight, set_row, set_rows
+from ml_coach.set_features import loaded_sets, rule_weight, set_actuals, set_row, set_rows
 from ml_coach.steps import to_weight
 
 WITHIN_KG = 2.5 + 1e-9
@@ -105,7 +105,7 @@ def judge_sets(sessions: list[Session], step_kg: float, population, lifter_key: 
     if len(yw) == 0:
         return out
     prev = np.expm1(x[:, 0])
-    actual = prev * (1 + yw)
+    actual = set_actuals(sessions, where)
     rule = prev * (1 + x[:, 3])
     change = population.predict_set("set_weight", x, lifter_key, out_of_fold=True)
     model = to_weight(prev, change, step_kg)

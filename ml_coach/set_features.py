@@ -155,3 +155,8 @@ def set_rows(
             where.append((i, j))
     x = np.asarray(xs, dtype=np.float64).reshape(-1, N_SET_FEATURES)
     return x, np.asarray(yw, dtype=np.float64), np.asarray(yr, dtype=np.float64), where
+
+
+def set_actuals(sessions: list[Session], where: list[tuple[int, int]]) -> np.ndarray:
+    """The logged weights of the sets ``set_rows`` described (its targets are clipped)."""
+    return np.array([loaded_sets(sessions[i])[j].weight_kg for i, j in where], dtype=np.float64)

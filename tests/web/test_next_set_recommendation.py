@@ -158,7 +158,9 @@ def test_after_a_logged_set_the_label_names_the_next_set(client_a, bank, today):
     assert rec_line(html, bank.pk).startswith("ML-Empfehlung Satz 2:")
 
 
-def test_edit_and_delete_refresh_the_label(client_a, bank, today):
+def test_edit_and_delete_refresh_the_label(
+    client_a, bank, today, django_capture_on_commit_callbacks
+):
     log(client_a, today, bank, "100", "8", "8")
     log(client_a, today, bank, "100", "8", "8")
     first, second = Satz.objects.filter(einheit=today, set_type="normal").order_by("satz_nr")
@@ -166,12 +168,13 @@ def test_edit_and_delete_refresh_the_label(client_a, bank, today):
     html = client_a.post(reverse("web:set_delete", args=[second.pk]), **HTMX).content.decode()
     assert rec_line(html, bank.pk).startswith("ML-Empfehlung Satz 2:")
     # Edited on its page (no JavaScript needed): after the redirect, the working set became a
-    # warm-up, so the next working set is the first.
-    response = client_a.post(
-        reverse("web:set_edit", args=[first.pk]),
-        {"gewicht": "60", "wiederholungen": "8", "set_type": "warmup"},
-        follow=True,
-    )
+    # warm-up, so the next working set is the first (the cache is invalidated on commit).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(
+            reverse("web:set_edit", args=[first.pk]),
+            {"gewicht": "60", "wiederholungen": "8", "set_type": "warmup"},
+        )
+    response = client_a.get(response.url)
     assert rec_line(response.content.decode(), bank.pk).startswith("ML-Empfehlung Satz 1:")
     # Without JavaScript, a logged set redirects to the page that shows the next one.
     response = client_a.post(
