@@ -35,6 +35,7 @@ from ml_coach.set_features import (
     days_between,
     loaded_sets,
     rule_weight,
+    rule_weights,
     set_actuals,
     set_rows,
     strong_previous,
@@ -198,10 +199,9 @@ def _set_errors(sessions: list[Session], step: float, population) -> tuple | Non
     x, yw, _, where = set_rows(sessions, step)
     if len(yw) == 0:
         return None
-    prev = np.expm1(x[:, 0])
     actual = set_actuals(sessions, where)
-    model = to_weight(prev, population.predict_set("set_weight", x), step)
-    rule = prev * (1 + x[:, 3])
+    rule = rule_weights(x)
+    model = to_weight(rule, population.predict_set("set_weight", x), step)
     return np.abs(model - actual), np.abs(rule - actual), np.array([i for i, _ in where])
 
 
@@ -281,7 +281,7 @@ def backtest_exercise(
             if set_errors is not None:
                 err_m, err_r, session_of = set_errors
                 seen = session_of < k
-                judgement = set_gate(err_m[seen], err_r[seen], session_of[seen], k)
+                judgement = set_gate(err_m[seen], err_r[seen])
             model = fit_coach(
                 past,
                 step,

@@ -176,9 +176,15 @@ def load_model(row: MLPredictionModel | None) -> CoachModel | None:
     except Exception:
         logger.exception("could not load artifact of model %s", row.pk)
         return None
-    if not isinstance(model, CoachModel) or not model.serves:
+    if not isinstance(model, CoachModel):
         return None
-    return model
+    # The row decides (an operator may switch a model off there); the artifact only agrees.
+    model = replace(
+        model,
+        uses_model=bool(row.uses_model and model.uses_model),
+        set_uses_model=bool((row.parameters or {}).get("set_uses_model") and model.set_uses_model),
+    )
+    return model if model.serves else None
 
 
 class MLPredictor:
