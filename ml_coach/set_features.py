@@ -143,12 +143,12 @@ def set_rows(
         history = sessions[:i]
         sets = loaded_sets(sessions[i])
         days = days_between(history, sessions[i])
+        last = loaded_sets(history[-1])
         for j in range(1, len(sets)):
             today = sets[:j]
             xs.append(set_row(today, history, step_kg, days))
-            yw.append(
-                max(-TARGET_CLIP, min(TARGET_CLIP, _rel(sets[j].weight_kg, today[-1].weight_kg)))
-            )
+            rule = rule_weight(today, last)
+            yw.append(max(-TARGET_CLIP, min(TARGET_CLIP, _rel(sets[j].weight_kg, rule))))
             if sets[j].reps and today[-1].reps:
                 yr.append(max(-REPS_CLIP, min(REPS_CLIP, sets[j].reps - today[-1].reps)))
             else:

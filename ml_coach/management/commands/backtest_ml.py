@@ -15,6 +15,7 @@ from ml_coach.backtest import (
     run_backtest,
 )
 from ml_coach.coach_model import ALGORITHMS, algorithm_name
+from ml_coach.prior import load_prior
 
 LABELS = {"coach": "Coach", "repeat_last": "Letztes Mal", "double_progression": "Doppelprogr."}
 
@@ -77,14 +78,40 @@ class Command(BaseCommand):
             except ImportFormatError as exc:
                 raise CommandError(f"Population: {exc}") from exc
             self.stdout.write(f"Population: {len(files)} Dateien (ohne {path.name})")
+        elif algorithm == "coach":
+            population = load_prior()
+            if population is None:
+                raise CommandError("mitgeliefertes Prior-Modell fehlt oder ist verändert")
+            self.stdout.write(
+                f"Population: mitgeliefertes Prior ({population.n_lifters} Lifter:innen; "
+                "war die Datei darunter, ist das Ergebnis geschönt – dann --population DIR)"
+            )
         result = run_backtest(exercises, population, algorithm, retrain_every, opts["min_samples"])
         summary = result.summary()
         self._print(summary)
+        self._print_sets(summary["next_set"], summary["pooled"]["reps"])
         if opts["json"]:
             Path(opts["json"]).write_text(
                 json.dumps(result.to_json(), indent=1, ensure_ascii=False)
             )
             self.stdout.write(f"JSON geschrieben: {opts['json']}")
+
+    def _print_sets(self, sets: dict, top_reps: dict) -> None:
+        if top_reps["n"]:
+            self.stdout.write(
+                f"Wdh des Top-Satzes: Coach-MAE {_fmt(top_reps['coach_mae'])}, "
+                f"wie letztes Mal {_fmt(top_reps['baseline_mae'])}"
+            )
+        for part, label in (("first", "Satz 1"), ("later", "Satz 2+")):
+            s = sets[part]
+            if not s["n"]:
+                continue
+            self.stdout.write(
+                f"{label}: n={s['n']}, Coach-MAE {_fmt(s['coach']['mae'])}, "
+                f"Strong „vorher“ {_fmt(s['strong_previous']['mae'])}, Regel "
+                f"{_fmt(s['rule']['mae'])}, Wdh Coach {_fmt(s['reps']['coach_mae'])} / Regel "
+                f"{_fmt(s['reps']['baseline_mae'])}, Quellen {s['sources']}"
+            )
 
     def _print(self, summary: dict) -> None:
         head = f"{'Übung':40s} {'n':>5s}"
