@@ -10,6 +10,7 @@ lifters only (``--population``; the file's own lifter is excluded by the caller)
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import time
@@ -21,10 +22,12 @@ import numpy as np
 
 from ml_coach.coach_model import (
     CoachModel,
+    PastErrors,
     decide,
     double_progression_weight,
     fit_coach,
     loaded,
+    session_errors,
 )
 from ml_coach.features import training_rows
 from ml_coach.next_set import first_set, later_set, set_gate, top_reps
@@ -244,6 +247,40 @@ def _set_predictions(
     return out
 
 
+class ExerciseErrors:
+    """One exercise's past session errors (population model vs baseline) at any point in
+    time, as the product's trainer sees them then: rows made with the plate step of the
+    history up to that point. Pools the lifter's exercises for the gate (``PastErrors``)."""
+
+    def __init__(self, sessions: list[Session], population) -> None:
+        self.sessions = sessions
+        self.population = population
+        self.starts = [s.start for s in sessions]
+        tops = [s.top_weight for s in sessions]
+        self.steps = [plate_step(tops[:r], DEFAULT_INCREMENT_KG) for r in range(len(tops) + 1)]
+        self._cumulative: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _cum(self, step: float) -> tuple[np.ndarray, np.ndarray]:
+        if step not in self._cumulative:
+            err_m, err_b = session_errors(self.sessions, step, self.population)
+            self._cumulative[step] = (np.cumsum(err_m), np.cumsum(err_b))
+        return self._cumulative[step]
+
+    def before(self, at) -> PastErrors:
+        r = bisect.bisect_left(self.starts, at)  # sessions 0..r-1 happened before ``at``
+        if r < 2:
+            return PastErrors(0.0, 0.0, 0)
+        cum_m, cum_b = self._cum(self.steps[r])
+        return PastErrors(float(cum_m[r - 2]), float(cum_b[r - 2]), r - 1)
+
+
+def pooled_before(errors: Sequence[ExerciseErrors], at) -> PastErrors:
+    total = PastErrors(0.0, 0.0, 0)
+    for e in errors:
+        total = total + e.before(at)
+    return total
+
+
 def backtest_exercise(
     name: str,
     records: Sequence[SetRecord],
@@ -252,7 +289,10 @@ def backtest_exercise(
     retrain_every: int = 1,
     min_samples: int = 10,
     kinds: Sequence[str] = KINDS,
+    lifter: Sequence[ExerciseErrors] | None = None,
 ) -> list[Prediction]:
+    """Walk forward over one exercise. ``lifter`` are all of the lifter's exercises (for the
+    gate's pooled condition); without it the exercise is judged alone."""
     all_sessions, sessions, _ = exercise_history(records)
     n = len(sessions)
     if n < MIN_SESSIONS:
@@ -290,6 +330,7 @@ def backtest_exercise(
                 rows=(x[: k - 1], y[: k - 1]),
                 population_changes=changes[: k - 1] if changes is not None else None,
                 set_judgement=judgement,
+                pooled=pooled_before(lifter, sessions[k].start) if lifter else None,
             ).model
             trained_at, model_step = k, step
         at = sessions[k].start
@@ -333,9 +374,15 @@ def run_backtest(
     result = BacktestResult(
         algorithm=algorithm, population_lifters=population.n_lifters if population else 0
     )
+    lifter = None
+    if population is not None and algorithm == "coach":
+        lifter = [
+            ExerciseErrors(exercise_history(records)[1], population)
+            for records in exercises.values()
+        ]
     for name in sorted(exercises):
         preds = backtest_exercise(
-            name, exercises[name], population, algorithm, retrain_every, min_samples, kinds
+            name, exercises[name], population, algorithm, retrain_every, min_samples, kinds, lifter
         )
         if preds:
             result.n_exercises += 1

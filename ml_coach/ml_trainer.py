@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from core.models import (
@@ -31,7 +31,7 @@ from core.models import (
     Uebung,
 )
 from ml_coach.artifact_store import save_artifact
-from ml_coach.coach_model import algorithm_name, fit_coach, loaded
+from ml_coach.coach_model import PastErrors, algorithm_name, fit_coach, loaded, session_errors
 from ml_coach.population_model import ExerciseHistory, fit_population
 from ml_coach.prediction_service import serving_population
 from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_for
@@ -128,6 +128,7 @@ def train_and_store(
             population=population,
             lifter_key=str(user_id),
             population_ref=ref,
+            pooled=lifter_past_errors(user_id, population, ref),
         )
         path, sha = save_artifact(result.model, f"user_{user_id}/uebung_{uebung_id}")
         m = result.metrics
@@ -164,6 +165,51 @@ def train_and_store(
             trained_at=timezone.now(),
             training_seconds=time.perf_counter() - started,
         )
+
+
+def _lifter_histories(user_id: int) -> list[tuple[list, float]]:
+    """(loaded sessions, plate step) of each of one user's exercises (one query)."""
+    rows = (
+        Satz.objects.filter(einheit__user_id=user_id)
+        .order_by("uebung_id", "einheit__datum", "satz_nr")
+        .values_list("uebung_id", "uebung__increment_kg", *SET_COLUMNS)
+    )
+    grouped: dict[int, tuple[float, list[SetRecord]]] = {}
+    for uebung_id, increment, *set_row in rows:
+        _, records = grouped.setdefault(uebung_id, (float(increment or 2.5), []))
+        records.append(record_from_row(*set_row))
+    out = []
+    for increment, records in grouped.values():
+        sessions = loaded(group_sessions(records))
+        if len(sessions) >= 2:
+            out.append((sessions, plate_step([s.top_weight for s in sessions], increment)))
+    return out
+
+
+_PAST_ERRORS: dict[tuple, PastErrors] = {}
+
+
+def _past_errors(user_id: int, population) -> PastErrors:
+    total = PastErrors(0.0, 0.0, 0)
+    for sessions, step in _lifter_histories(user_id):
+        err_m, err_b = session_errors(sessions, step, population, str(user_id))
+        total = total + PastErrors(float(err_m.sum()), float(err_b.sum()), len(err_m))
+    return total
+
+
+def lifter_past_errors(user_id: int, population, ref: dict) -> PastErrors | None:
+    """The population model's and the baseline's errors over all of the user's exercises:
+    the gate's pooled condition. Cached per (user, population, history state), so training
+    all of a user's exercises computes it once."""
+    if population is None:
+        return None
+    state = Satz.objects.filter(einheit__user_id=user_id).aggregate(n=Count("id"), last=Max("id"))
+    key = (user_id, ref.get("id"), ref.get("sha256"), state["n"], state["last"])
+    if key not in _PAST_ERRORS:
+        if len(_PAST_ERRORS) >= 64:
+            _PAST_ERRORS.clear()
+        _PAST_ERRORS[key] = _past_errors(user_id, population)
+    return _PAST_ERRORS[key]
 
 
 def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:

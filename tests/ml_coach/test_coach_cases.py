@@ -78,7 +78,7 @@ def test_the_explanation_and_the_recommendation_agree(user_a, tops):
         assert rec.weight_kg > last and rec.reps <= 5
     else:
         assert rec.weight_kg < last and rec.reps >= 5
-    assert f"3×5" in rec.explanation
+    assert "3×5" in rec.explanation
 
 
 def test_the_next_set_follows_what_the_lifter_just_did(user_a):
