@@ -17,6 +17,7 @@ from threadpoolctl import threadpool_limits
 from bench import data
 
 FAKE_REF = {"id": 0, "path": "-", "sha256": "-"}
+SEED_LIFTERS = 3  # as many as ``Sizes.serve_lifters``: the same bench users
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ def ensure_db_population() -> tuple[object, float | None]:
 
     if _db_population.get("pk") is not None and active_population() is not None:
         return MLPopulationModel.objects.get(status=ModelStatus.ACTIVE), None
+    # A fresh bench database holds no lifter yet: the serving lifters are what it learns from
+    # at least (reused when an earlier run imported them).
+    for k, lf in enumerate(data.lifters_with(1)[:SEED_LIFTERS]):
+        data.replay(f"bench_serve_{k:02d}", lf.name)
     with threadpool_limits(limits=1):
         start = time.perf_counter()
         row = train_population_model()

@@ -132,15 +132,25 @@ def analyze() -> None:
 
 
 def uebung_ids(user, names: tuple[str, ...] | None = None) -> dict[str, int]:
-    """The user's exercise ids by name (catalogue or own), in the order of ``names``."""
+    """The user's exercise ids by name, in the order of ``names`` (names as in the log: the
+    importer maps them to catalogue exercises through ``core.aliases.resolve``, so
+    "Bench Press (Barbell)" is found as "Bankdrücken (Langhantel)")."""
 
+    from core.aliases import resolve
     from core.models import Uebung
 
     qs = Uebung.objects.visible_to(user).filter(saetze__einheit__user=user)
     found = dict(qs.distinct().values_list("name", "pk"))
     if names is None:
         return found
-    return {n: found[n] for n in names if n in found}
+    held = set(found.values())
+    resolved = {n: m.uebung_id for n, m in resolve(user, names).items()}
+    out: dict[str, int] = {}
+    for n in names:
+        pk = resolved.get(n)
+        if pk in held and pk not in out.values():
+            out[n] = pk
+    return out
 
 
 def chained_history(n_sets: int, name: str = "Bench Press (Barbell) [bench chain]") -> list:

@@ -1,6 +1,7 @@
 """Run in a fresh process: RSS before and after loading N distinct verified models.
 
-Reads ``{"models": [[artifact_path, sha256], ...], "population": ref}`` as JSON on stdin.
+Reads ``{"models": [[artifact_path, sha256], ...], "population": ref}`` as JSON on stdin
+(or ``{"prior": true}``: RSS before and after loading the shipped prior only).
 The first model is loaded before the "before" reading so that imports (scikit-learn, numpy)
 are not counted as model memory; the population model is loaded last, and its RSS is
 reported separately.
@@ -23,6 +24,9 @@ def main() -> None:
     from bench import env
 
     payload = json.loads(sys.stdin.read())
+    if payload.get("prior"):
+        prior_only()
+        return
     models = payload["models"]
     os.environ["ML_MODEL_LRU_SIZE"] = str(len(models) + 10)
     env.configure_environment()
@@ -52,6 +56,24 @@ def main() -> None:
             }
         )
     )
+
+
+def prior_only() -> None:
+    """RSS before and after loading the shipped prior (its code imported before)."""
+    from bench import env
+
+    env.configure_environment()
+    import django
+
+    django.setup()
+    from ml_coach import prior
+
+    gc.collect()
+    before = rss_bytes()
+    model = prior.load_prior()
+    gc.collect()
+    after = rss_bytes()
+    print(json.dumps({"loaded": model is not None, "rss_before": before, "rss_after": after}))
 
 
 if __name__ == "__main__":

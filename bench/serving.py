@@ -202,6 +202,65 @@ def population_artifact_figures(population_row, trained_seconds, served) -> list
     return figures
 
 
+def prior_figures(ctx: Context) -> list[Figure]:
+    """The shipped prior (``ml_coach/prior/prior.npz``): file size, load time (sha256 check
+    and arrays, the in-process cache emptied before each call) and the RSS it adds."""
+    from ml_coach import prior
+
+    kb = prior.PRIOR_PATH.stat().st_size / 1024
+
+    def load() -> None:
+        assert prior.load_prior() is not None, "shipped prior unusable"
+
+    samples = time_calls(
+        load, max(10, ctx.sizes.cold_calls), warmup=2, setup=prior._load.cache_clear
+    )
+    added = []
+    for _ in range(ctx.sizes.memory_runs):
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.memory_probe"],
+            input=json.dumps({"prior": True}),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=env.REPO_ROOT,
+            check=True,
+        )
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        assert result["loaded"], "shipped prior unusable in a fresh process"
+        added.append((result["rss_after"] - result["rss_before"]) / 2**20)
+    model = prior.load_prior()
+    heads = ", ".join(sorted(["session", *model.set_heads]))
+    mb = statistics.median(added)
+    return [
+        Figure(
+            name="shipped prior: file size",
+            median=kb,
+            unit="KB",
+            target=f"≤ {SIZE_LIMIT_KB:g} KB",
+            passed=kb <= SIZE_LIMIT_KB,
+            runs=1,
+            note=f"ml_coach/prior/prior.npz; {model.n_lifters} lifters, {model.n_rows:,} rows; "
+            f"heads {heads}",
+        ),
+        timed_figure(
+            "shipped prior: load (sha256 check + arrays)",
+            samples,
+            note="ml_coach.prior.load_prior with its process cache emptied; once per process",
+        ),
+        Figure(
+            name="shipped prior: resident memory added",
+            median=mb,
+            p99=max(added),
+            unit="MB",
+            target=f"≤ {MEMORY_LIMIT_MB:g} MB",
+            passed=mb <= MEMORY_LIMIT_MB,
+            runs=len(added),
+            note="fresh process (bench.memory_probe), RSS after − before load_prior",
+        ),
+    ]
+
+
 def run(ctx: Context) -> list[Figure]:
     from django.core.cache import cache
 
@@ -215,6 +274,7 @@ def run(ctx: Context) -> list[Figure]:
     figures = artifact_figures(served)
     figures += population_artifact_figures(population_row, trained_seconds, served)
     figures += memory_figures(served, ctx, population_row)
+    figures += prior_figures(ctx)
     in_use = [s for s in served if s.uses_model]
     if not in_use:
         return [*figures, Figure("predict_next_weight", None, "ms", note="no model in use")]
