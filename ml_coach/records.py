@@ -90,13 +90,31 @@ def record_from_row(
     )
 
 
-def records_for(user_id: int, uebung_id: int) -> list[SetRecord]:
-    """A user's sets of one exercise from the database, time-ordered (one query)."""
+def records_for(user_id: int, uebung_id: int, **filters) -> list[SetRecord]:
+    """A user's sets of one exercise from the database, time-ordered (one query); ``filters``
+    narrow it further (e.g. ``einheit_id=...``)."""
     from core.models import Satz
 
     rows = (
-        Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id)
+        Satz.objects.filter(einheit__user_id=user_id, uebung_id=uebung_id, **filters)
         .order_by("einheit__datum", "einheit_id", "satz_nr", "id")
         .values_list(*SET_COLUMNS)
     )
     return [record_from_row(*row) for row in rows]
+
+
+def history_state(user_id: int, uebung_id: int, before, einheit_id: int) -> tuple:
+    """What identifies a workout's past: the count and newest id of the exercise's sets in
+    other workouts up to ``before`` (one aggregate query)."""
+    from django.db.models import Count, Max
+
+    from core.models import Satz
+
+    state = (
+        Satz.objects.filter(
+            einheit__user_id=user_id, uebung_id=uebung_id, einheit__datum__lte=before
+        )
+        .exclude(einheit_id=einheit_id)
+        .aggregate(n=Count("id"), last=Max("id"))
+    )
+    return state["n"], state["last"]

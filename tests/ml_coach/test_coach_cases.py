@@ -128,3 +128,17 @@ def test_one_lifter_is_judged_with_the_shipped_prior(user_a):
     assert row.parameters["population_id"] == PRIOR_ID
     assert row.parameters["judged_rows"] == 29 and row.parameters["past_mae"] is not None
     assert row.parameters["set_judged"] > 0
+
+
+def test_a_workouts_past_is_read_again_when_a_set_outside_it_changes(user_a):
+    """The past of a running workout is kept per process; a set added to or deleted from an
+    earlier workout is seen at once."""
+    bench = make_uebung("Bank (Test)")
+    log_history(user_a, bench, [60.0] * 4, reps=8, warmup=False)
+    today = workout(user_a)
+    assert MLPredictor(user_id=user_a.pk).recommend(bench.pk, einheit=today.pk).weight_kg == 60
+    Satz.objects.filter(uebung=bench).exclude(einheit=today).delete()
+    log_history(
+        user_a, bench, [80.0] * 4, reps=8, warmup=False, start=today.datum - timedelta(days=20)
+    )
+    assert MLPredictor(user_id=user_a.pk).recommend(bench.pk, einheit=today.pk).weight_kg == 80
