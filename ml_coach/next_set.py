@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ml_coach.sessions import Session, epley, reps_at
+from ml_coach.sessions import Session
 from ml_coach.set_features import (
     loaded_sets,
     rule_weight,
@@ -36,35 +36,28 @@ class NextSet:
     set_number: int  # 1-based working set number today
 
 
-def usual_reps(history: list[Session]) -> tuple[int, int] | None:
-    """The lifter's rep range for this exercise: min and max top-set reps of the last ten."""
-    reps = [s.top_reps for s in history[-10:] if s.top_reps]
-    return (min(reps), max(reps)) if reps else None
-
-
-def reps_for_weight(weight_kg: float, ref_kg: float, ref_reps: int | None, history) -> int | None:
-    """Reps at ``weight_kg`` for a lifter who did ``ref_kg × ref_reps``: the same reps at the
-    same weight, else Epley turned around, kept inside the lifter's usual rep range."""
+def reps_for_weight(
+    weight_kg: float, ref_kg: float, ref_reps: int | None, recent: list[int]
+) -> int | None:
+    """Reps at ``weight_kg`` for a lifter who last did ``ref_kg × ref_reps``: the median of
+    the ``recent`` reps at this point (steadier than the last alone), but never more than last
+    time when the weight goes up and never fewer when it goes down. Epley turned around moved
+    the reps too far: 1.02× the error of "same reps as last time", this 0.94× (top sets,
+    leave-one-lifter-out, a third of the shared lifters)."""
     if not ref_reps:
         return None
-    if abs(weight_kg - ref_kg) < 1e-6 or ref_kg <= 0:
-        return int(ref_reps)
-    reps = round(reps_at(epley(ref_kg, ref_reps), weight_kg))
-    span = usual_reps(history)
-    if span is not None:
-        reps = min(max(reps, span[0]), max(span[1], ref_reps))
-    return max(1, int(reps))
+    base = round(float(np.median(recent))) if recent else int(ref_reps)
+    if weight_kg > ref_kg + 1e-6:
+        return max(1, min(base, int(ref_reps)))
+    if weight_kg < ref_kg - 1e-6:
+        return max(base, int(ref_reps))
+    return max(1, base)
 
 
 def top_reps(history: list[Session], weight_kg: float) -> int | None:
-    """Reps for the session's top set at ``weight_kg``: the median of the last three top
-    sets' reps (steadier than the last one alone: 0.94× its error in the backtest), moved by
-    Epley when the weight differs from last time, inside the lifter's usual rep range."""
-    reps = [s.top_reps for s in history[-3:] if s.top_reps]
-    if not reps:
-        return None
-    base = round(float(np.median(reps)))
-    return reps_for_weight(weight_kg, history[-1].top_weight, base, history)
+    """Reps for the session's top set at ``weight_kg`` (from the last three top sets)."""
+    recent = [s.top_reps for s in history[-3:] if s.top_reps]
+    return reps_for_weight(weight_kg, history[-1].top_weight, history[-1].top_reps, recent)
 
 
 def first_set(history: list[Session], top_kg: float, source: str) -> NextSet:
@@ -75,7 +68,8 @@ def first_set(history: list[Session], top_kg: float, source: str) -> NextSet:
     if ref is None:
         return NextSet(top_kg, top_reps(history, top_kg), source, 1)
     weight = max(0.0, ref.weight_kg + (top_kg - last.top_weight))
-    return NextSet(weight, reps_for_weight(weight, ref.weight_kg, ref.reps, history), source, 1)
+    recent = [s[0].reps for s in (loaded_sets(h) for h in history[-3:]) if s and s[0].reps]
+    return NextSet(weight, reps_for_weight(weight, ref.weight_kg, ref.reps, recent), source, 1)
 
 
 def later_set(

@@ -47,13 +47,6 @@ def epley(weight_kg: float, reps: int | None, rpe: float | None = None) -> float
     return weight_kg * (1 + r / 30) if r > 1 else weight_kg
 
 
-def reps_at(e1rm: float, weight_kg: float) -> float:
-    """Epley turned around: the reps a lifter with this e1RM can do at ``weight_kg``."""
-    if weight_kg <= 0 or e1rm <= 0:
-        return 0.0
-    return max(1.0, 30.0 * (e1rm / weight_kg - 1.0))
-
-
 def make_session(key: str, recs: list[SetRecord]) -> Session | None:
     """One session from its sets (any order); None when it has no working set."""
     recs = sorted(recs, key=lambda r: r.set_order)
