@@ -61,13 +61,17 @@ def top_reps(history: list[Session], weight_kg: float) -> int | None:
 
 
 def first_set(history: list[Session], top_kg: float, source: str) -> NextSet:
-    """Set 1: the session coach's top weight moved onto last session's first set."""
+    """Set 1: last session's first working set (Strong's "previous"), moved by the session
+    coach's change of the top weight when that first set was the top set (straight sets,
+    top set first). A lighter first set (ramping up) stays: moving it with the top set was
+    worse than leaving it (1.05× Strong's error, leave-one-lifter-out)."""
     last = history[-1]
     sets = loaded_sets(last)
     ref = sets[0] if sets else None
     if ref is None:
         return NextSet(top_kg, top_reps(history, top_kg), source, 1)
-    weight = max(0.0, ref.weight_kg + (top_kg - last.top_weight))
+    moves = abs(ref.weight_kg - last.top_weight) < 1e-6
+    weight = max(0.0, ref.weight_kg + (top_kg - last.top_weight)) if moves else ref.weight_kg
     recent = [s[0].reps for s in (loaded_sets(h) for h in history[-3:]) if s and s[0].reps]
     return NextSet(weight, reps_for_weight(weight, ref.weight_kg, ref.reps, recent), source, 1)
 
