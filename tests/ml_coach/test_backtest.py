@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core.models import MLPopulationModel, ModelStatus, Uebung
 from ml_coach.artifact_store import save_artifact
@@ -220,3 +221,50 @@ def test_backtest_command_errors_are_clear(tmp_path):
     bad.write_text("foo,bar\n1,2\n")
     with pytest.raises(CommandError, match=r"bad\.csv"):
         call_command("backtest_ml", str(bad))
+
+
+@pytest.mark.django_db
+def test_backtest_next_set_is_what_the_product_shows(user_a, pop_model, model_root, settings):
+    """Same history, same population, two sets logged today: the backtest's prediction for
+    set 3 equals the training view's recommendation for set 3 (weight, reps, source)."""
+    from core.models import Satz, Trainingseinheit
+    from ml_coach.records import records_for
+
+    settings.ML_OWN_POPULATION_MIN_LIFTERS = 1
+    uebung = Uebung.objects.create(name="Bank", increment_kg=Decimal("2.5"))
+    start = timezone.now() - timedelta(days=200)
+    history = ramped_lifter(41, start=start)
+    for when in sorted({r.performed_at for r in history}):
+        einheit = Trainingseinheit.objects.create(user=user_a, datum=when, name="Push")
+        for r in (r for r in history if r.performed_at == einheit.datum):
+            Satz.objects.create(
+                einheit=einheit,
+                uebung=uebung,
+                satz_nr=r.set_order,
+                gewicht=Decimal(str(r.weight_kg)),
+                wiederholungen=r.reps,
+                rpe=Decimal(str(r.rpe)),
+            )
+    today = Trainingseinheit.objects.order_by("datum").last()
+    Satz.objects.filter(einheit=today, satz_nr__gte=3).delete()
+    path, sha = save_artifact(pop_model, "population")
+    MLPopulationModel.objects.create(
+        status=ModelStatus.ACTIVE,
+        artifact_path=path,
+        artifact_sha256=sha,
+        feature_version=FEATURE_VERSION,
+    )
+    train_and_store(user_a.pk, uebung.pk)
+    rec = MLPredictor(user_id=user_a.pk).recommend(uebung.pk, einheit=today.pk)
+    records = [r for r in records_for(user_a.pk, uebung.pk) if r.session_key != str(today.pk)]
+    records += [r for r in history if r.performed_at == today.datum]
+    preds = backtest_exercise("Bank", records, pop_model, kinds=("next_set",))
+    third = next(
+        p for p in preds if p.session_start == today.datum.isoformat() and p.set_number == 3
+    )
+    assert rec.set_number == 3 and rec.source == "model"
+    assert (rec.weight_kg, rec.reps, rec.source) == (
+        pytest.approx(third.predicted_kg),
+        third.predicted_reps,
+        third.source,
+    )
