@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,8 @@ def evaluate(
     retrain_every: int = 1,
     only: list[str] | None = None,
     log=print,
+    population_size: int | None = None,
+    draws: int = 1,
 ) -> dict:
     from ml_coach.backtest import exercise_histories, file_digest, load_log, run_backtest
     from ml_coach.population_model import fit_population
@@ -46,36 +49,51 @@ def evaluate(
         others = {
             k: v for k, v in histories.items() if k != name and digests[k] != digests[name] and v
         }
-        population = fit_population(others, n_folds=0) if algorithm == "coach" else None
-        result = run_backtest(parsed[name], population, algorithm, retrain_every)
-        s = result.summary()["pooled"]
-        if not s["n"]:
-            continue
-        row = {
-            "lifter": path.stem,
-            "n": s["n"],
-            "coach_mae": s["coach"]["mae"],
-            "repeat_last_mae": s["repeat_last"]["mae"],
-            "double_progression_mae": s["double_progression"]["mae"],
-            "coach_within": s["coach"]["within_2_5"],
-            "repeat_last_within": s["repeat_last"]["within_2_5"],
-            "model_share": s["sources"].get("model", 0) / s["n"],
-            "seconds": round(time.perf_counter() - t0, 1),
-            "predictions": [
-                (p.actual_kg, p.predicted_kg, p.baseline_kg, p.double_progression_kg)
-                for p in result.of_kind("session_top")
-            ],
-            "set_predictions": result.of_kind("next_set"),
-            "top_predictions": result.of_kind("session_top"),
-            "top_reps": s["reps"],
-        }
-        row["ratio"] = row["coach_mae"] / row["repeat_last_mae"] if row["repeat_last_mae"] else 1
-        lifters.append(row)
-        log(
-            f"{row['lifter']}: n={row['n']} coach {row['coach_mae']:.2f} "
-            f"last {row['repeat_last_mae']:.2f} ratio {row['ratio']:.3f} ({row['seconds']} s)"
-        )
+        for draw in range(draws):
+            chosen = others
+            if population_size is not None:  # an instance with that many lifters of its own
+                keys = random.Random(f"{name}:{draw}").sample(sorted(others), population_size)
+                chosen = {k: others[k] for k in sorted(keys)}
+            population = fit_population(chosen, n_folds=0) if algorithm == "coach" else None
+            result = run_backtest(parsed[name], population, algorithm, retrain_every)
+            row = _row(path, result, t0)
+            if row is not None:
+                row["lifter"] = path.stem if draws == 1 else f"{path.stem}#{draw}"
+                lifters.append(row)
+                log(
+                    f"{row['lifter']}: n={row['n']} coach {row['coach_mae']:.2f} "
+                    f"last {row['repeat_last_mae']:.2f} ratio {row['ratio']:.3f} "
+                    f"({row['seconds']} s)"
+                )
     return summarize(lifters, algorithm)
+
+
+def _row(path: Path, result, t0: float) -> dict | None:
+    """One lifter's figures (None when the log has no exercise to backtest)."""
+    s = result.summary()["pooled"]
+    if not s["n"]:
+        return None
+    row = {
+        "lifter": path.stem,
+        "n": s["n"],
+        "coach_mae": s["coach"]["mae"],
+        "repeat_last_mae": s["repeat_last"]["mae"],
+        "double_progression_mae": s["double_progression"]["mae"],
+        "coach_within": s["coach"]["within_2_5"],
+        "repeat_last_within": s["repeat_last"]["within_2_5"],
+        "model_share": s["sources"].get("model", 0) / s["n"],
+        "seconds": round(time.perf_counter() - t0, 1),
+        "predictions": [
+            (p.actual_kg, p.predicted_kg, p.baseline_kg, p.double_progression_kg)
+            for p in result.of_kind("session_top")
+        ],
+        "set_predictions": result.of_kind("next_set"),
+        "top_predictions": result.of_kind("session_top"),
+    }
+    row["ratio"] = row["coach_mae"] / row["repeat_last_mae"] if row["repeat_last_mae"] else 1
+    return row
+
+
 
 
 def summarize_sets(lifters: list[dict]) -> dict:
@@ -193,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="lifters (file stems) to backtest")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument(
+        "--population-size",
+        type=int,
+        help="learn each population from this many other lifters only (an instance's size)",
+    )
+    parser.add_argument("--draws", type=int, default=1, help="random populations per lifter")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homegym.settings")
     import django
@@ -206,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         retrain,
         args.only,
         log=lambda m: print(m, file=sys.stderr, flush=True),
+        population_size=args.population_size,
+        draws=args.draws,
     )
     summary["seconds"] = round(time.perf_counter() - t0, 1)
     summary["command"] = " ".join(["python -m bench.evaluate", *(argv or sys.argv[1:])])
