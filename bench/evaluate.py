@@ -94,8 +94,6 @@ def _row(path: Path, result, t0: float) -> dict | None:
     return row
 
 
-
-
 def summarize_sets(lifters: list[dict]) -> dict:
     """Set-level figures pooled over all lifters (``next_set`` predictions)."""
     from ml_coach.backtest import score_sets
