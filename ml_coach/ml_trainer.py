@@ -361,7 +361,7 @@ def finish_population_run(run_id: str, seconds_so_far: float) -> MLPopulationMod
     try:
         errors = sorted(p.read_text() for p in directory.glob("*.error"))
         if errors:
-            raise RuntimeError("; ".join(errors))
+            raise RuntimeError(f"{len(errors)} piece(s) failed, first {errors[0]}")
         data = PopulationRows.load(directory / "rows.npz")
         fitted = {}
         for piece in population_pieces(data):
