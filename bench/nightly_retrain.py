@@ -2,7 +2,8 @@
 
 Real ``celery worker`` subprocesses (prefork, ``--concurrency`` 1 and 2) consume the bench
 Redis; PostgreSQL is the database. The work is what beat's ``nightly_full_retrain`` queues
-(``workers.tasks.nightly_signature``: population model first, then one task per user) for
+(``workers.tasks.nightly_signature``: the population model first — its rows read once, its
+independent fits as parallel tasks, one assembly — then one task per user) for
 ``nightly_users`` replayed real lifters × their ``nightly_exercises`` busiest exercises.
 The clock runs from queueing to the last model row written; worker start-up is not counted.
 The lifters are real logs replayed, the database is the bench's PostgreSQL, and the note says
@@ -200,7 +201,7 @@ def run(ctx: Context) -> list[Figure]:
             fan_out_rates[concurrency] = result["models"] / fan_out
             users, rows = result["population_size"]
             note += (
-                f"; population model first (before the fan-out, all {users} bench users, "
+                f"; population model first (in parallel pieces, all {users} bench users, "
                 f"{rows:,} rows): {result['population_seconds']:.1f} s, then "
                 f"{fan_out_rates[concurrency]:.1f} models/s"
             )
@@ -236,7 +237,7 @@ def run(ctx: Context) -> list[Figure]:
                 median=fan_out_rates[2] / fan_out_rates[1],
                 unit="×",
                 runs=1,
-                note="the population model is one sequential task before the fan-out",
+                note="the population model's rows are read once, sequentially, before its pieces",
             )
         )
     reset_models(user_ids)

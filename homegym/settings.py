@@ -236,6 +236,9 @@ CELERY_TASK_ROUTES = {
     "workers.tasks.retrain_model": {"queue": "ml"},
     "workers.tasks.retrain_user_models": {"queue": "ml"},
     "workers.tasks.retrain_population_model": {"queue": "ml"},
+    "workers.tasks.population_run_start": {"queue": "ml"},
+    "workers.tasks.population_run_piece": {"queue": "ml"},
+    "workers.tasks.population_run_assemble": {"queue": "ml"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT

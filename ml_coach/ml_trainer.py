@@ -9,13 +9,18 @@ a lock); ``activate`` swaps the ACTIVE row in one transaction either way.
 from __future__ import annotations
 
 import logging
+import os
 import platform
+import shutil
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from types import MethodType
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -32,11 +37,22 @@ from core.models import (
 )
 from ml_coach.artifact_store import save_artifact
 from ml_coach.coach_model import PastErrors, algorithm_name, fit_coach, loaded, session_errors
-from ml_coach.population_model import ExerciseHistory, fit_population
+from ml_coach.population_model import (
+    ExerciseHistory,
+    Piece,
+    PopulationModel,
+    PopulationRows,
+    assemble,
+    fit_piece,
+    fit_population,
+    population_data,
+    population_pieces,
+)
 from ml_coach.prediction_service import serving_population
 from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_for
 from ml_coach.sessions import group_sessions
 from ml_coach.steps import plate_step
+from ml_coach.trees import CompactTrees
 
 logger = logging.getLogger(__name__)
 
@@ -238,31 +254,131 @@ def train_population_model() -> MLPopulationModel:
     started = time.perf_counter()
     try:
         model = fit_population(user_histories())
-        path, sha = save_artifact(model, "population")
-        return activate(
-            MLPopulationModel(
-                status=ModelStatus.TRAINING,
-                artifact_path=path,
-                artifact_sha256=sha,
-                algorithm="population_hgb",
-                parameters=model.params | {"n_folds": model.n_folds},
-                feature_version=model.feature_version,
-                library_versions=library_versions(),
-                n_samples=model.n_rows,
-                n_users=model.n_lifters,
-                trained_at=timezone.now(),
-                training_seconds=time.perf_counter() - started,
-            )
-        )
+        return _activate_population(model, time.perf_counter() - started)
     except Exception as exc:
         logger.exception("population training failed")
-        return MLPopulationModel.objects.create(
-            status=ModelStatus.FAILED,
-            error_text=f"{type(exc).__name__}: {exc}"[:5000],
+        return population_failed(f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+
+
+def _activate_population(model: PopulationModel, seconds: float) -> MLPopulationModel:
+    path, sha = save_artifact(model, "population")
+    return activate(
+        MLPopulationModel(
+            status=ModelStatus.TRAINING,
+            artifact_path=path,
+            artifact_sha256=sha,
+            algorithm="population_hgb",
+            parameters=model.params | {"n_folds": model.n_folds},
+            feature_version=model.feature_version,
             library_versions=library_versions(),
+            n_samples=model.n_rows,
+            n_users=model.n_lifters,
             trained_at=timezone.now(),
-            training_seconds=time.perf_counter() - started,
+            training_seconds=seconds,
         )
+    )
+
+
+def population_failed(error: str, seconds: float) -> MLPopulationModel:
+    """A FAILED population row; the ACTIVE one (if any) keeps serving."""
+    return MLPopulationModel.objects.create(
+        status=ModelStatus.FAILED,
+        error_text=error[:5000],
+        library_versions=library_versions(),
+        trained_at=timezone.now(),
+        training_seconds=seconds,
+    )
+
+
+# --- the population model in pieces: rows once, pieces in parallel, one assembly -------------
+#
+# A run lives in ML_MODEL_ROOT/population-runs/<run id>/: ``rows.npz`` (the feature rows, read
+# from the database once) and one ``<piece>.npz`` per fitted piece (or ``<piece>.error``).
+# The workers decide who runs which step; every step is idempotent (files are written to a
+# temp name and renamed), so a redelivered message does no harm. The orphan cleanup removes
+# what an abandoned run leaves behind.
+
+POPULATION_RUNS = "population-runs"
+
+
+def population_run_dir(run_id: str) -> Path:
+    if not run_id or not all(c.isalnum() or c in "-_" for c in run_id):
+        raise ValueError(f"bad population run id: {run_id!r}")
+    return Path(settings.ML_MODEL_ROOT) / POPULATION_RUNS / run_id
+
+
+def _write_atomic(path: Path, write: Callable[[Any], None]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def prepare_population_run(run_id: str) -> list[str]:
+    """Read every history once and store the rows for the pieces; return the piece names.
+
+    Raises ``ValueError`` when there is too little data (the caller records the failure).
+    """
+    data = population_data(user_histories())
+    directory = population_run_dir(run_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_atomic(directory / "rows.npz", data.save)
+    return [piece.name for piece in population_pieces(data)]
+
+
+def fit_population_piece(run_id: str, piece_name: str) -> float:
+    """Fit one piece of a prepared run into ``<piece>.npz``; seconds spent fitting.
+
+    On an error the error text goes to ``<piece>.error`` (read by the assembly) and is raised.
+    """
+    directory = population_run_dir(run_id)
+    try:
+        data = PopulationRows.load(directory / "rows.npz")
+        started = time.perf_counter()
+        trees = fit_piece(data, Piece.from_name(piece_name))
+        seconds = time.perf_counter() - started
+        _write_atomic(directory / f"{piece_name}.npz", lambda fh: np.savez(fh, **trees.to_arrays()))
+        return seconds
+    except Exception as exc:
+        if directory.is_dir():
+            text = f"{piece_name}: {type(exc).__name__}: {exc}".encode()
+            _write_atomic(directory / f"{piece_name}.error", lambda fh: fh.write(text))
+        raise
+
+
+def finish_population_run(run_id: str, seconds_so_far: float) -> MLPopulationModel:
+    """Assemble the fitted pieces into the population model and make it the ACTIVE row.
+
+    A missing or failed piece (or unreadable rows) gives a FAILED row and the previous ACTIVE
+    model keeps serving, as with ``train_population_model``. The run's files are removed.
+    """
+    started = time.perf_counter()
+    directory = population_run_dir(run_id)
+    try:
+        errors = sorted(p.read_text() for p in directory.glob("*.error"))
+        if errors:
+            raise RuntimeError(f"{len(errors)} piece(s) failed, first {errors[0]}")
+        data = PopulationRows.load(directory / "rows.npz")
+        fitted = {}
+        for piece in population_pieces(data):
+            path = directory / f"{piece.name}.npz"
+            if path.exists():
+                with np.load(path, allow_pickle=False) as arrays:
+                    fitted[piece] = CompactTrees.from_arrays(dict(arrays))
+        seconds = seconds_so_far + time.perf_counter() - started
+        model = assemble(data, fitted, fit_seconds=seconds)
+        return _activate_population(model, seconds_so_far + time.perf_counter() - started)
+    except Exception as exc:
+        logger.exception("population run %s failed", run_id)
+        return population_failed(
+            f"{type(exc).__name__}: {exc}", seconds_so_far + time.perf_counter() - started
+        )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def metrics_of(row: MLPredictionModel) -> dict:
@@ -334,6 +450,9 @@ __all__ = [
     "NotEnoughDataError",
     "activate",
     "exercises_with_enough_data",
+    "finish_population_run",
+    "fit_population_piece",
+    "prepare_population_run",
     "train_and_store",
     "train_population_model",
     "users_with_enough_data",

@@ -208,3 +208,181 @@ def fit_population(
                     model.set_folds[fold] = fit_set_heads(sx[keep], syw[keep], syr[keep])
     model.params["fit_seconds"] = round(time.perf_counter() - t0, 3)
     return model
+
+
+# --- the same fit in independent pieces (the workers fit them in parallel) --------------------
+
+SESSION_HEAD = "session"
+ROW_ARRAYS = ("x", "y", "fold", "sx", "syw", "syr", "set_fold")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One independent fit of ``fit_population``: a head, on all rows (``fold`` None) or on
+    the rows of every lifter outside ``fold``."""
+
+    head: str  # SESSION_HEAD or one of SET_HEADS
+    fold: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.head}-{'all' if self.fold is None else f'fold{self.fold}'}"
+
+    @classmethod
+    def from_name(cls, name: str) -> Piece:
+        head, part = name.rsplit("-", 1)
+        return cls(head, None if part == "all" else int(part.removeprefix("fold")))
+
+
+@dataclass
+class PopulationRows:
+    """Everything the pieces and the assembly need, computed once: the feature rows, each
+    row's fold, the lifters' folds. ``save``/``load`` keep it in one ``.npz`` (no pickle)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    fold: np.ndarray  # fold of each session row's lifter (-1: no folds)
+    sx: np.ndarray
+    syw: np.ndarray
+    syr: np.ndarray
+    set_fold: np.ndarray
+    fold_of_lifter: dict[str, int]
+    n_folds: int = N_FOLDS
+    min_rows: int = 50
+
+    @property
+    def with_folds(self) -> bool:
+        return self.n_folds >= 2 and len(self.fold_of_lifter) >= 2
+
+    def save(self, path) -> None:
+        meta = {"n_folds": self.n_folds, "min_rows": self.min_rows}
+        keys = sorted(self.fold_of_lifter)
+        np.savez(
+            path,
+            **{name: getattr(self, name) for name in ROW_ARRAYS},
+            lifters=np.array(keys, dtype=str),
+            lifter_folds=np.array([self.fold_of_lifter[k] for k in keys], dtype=np.int64),
+            meta=np.array([meta["n_folds"], meta["min_rows"]], dtype=np.int64),
+        )
+
+    @classmethod
+    def load(cls, path) -> PopulationRows:
+        with np.load(path, allow_pickle=False) as f:
+            n_folds, min_rows = (int(v) for v in f["meta"])
+            folds = dict(zip(f["lifters"].tolist(), f["lifter_folds"].tolist(), strict=True))
+            return cls(
+                **{name: f[name] for name in ROW_ARRAYS},
+                fold_of_lifter=folds,
+                n_folds=n_folds,
+                min_rows=min_rows,
+            )
+
+
+def population_data(
+    lifters: Mapping[str, Sequence[ExerciseHistory]], n_folds: int = N_FOLDS, min_rows: int = 50
+) -> PopulationRows:
+    """The rows ``fit_population`` fits on, with the same checks and fold assignment."""
+    x, y, owners = population_rows(lifters)
+    if len(y) < min_rows:
+        raise ValueError(f"too little data for a population model: {len(y)} rows")
+    keys = sorted({k for k in lifters if k in set(owners)})
+    fold_of_lifter = assign_folds(keys, n_folds)
+    sx, syw, syr, set_owners = population_set_rows(lifters)
+    with_folds = n_folds >= 2 and len(keys) >= 2
+    return PopulationRows(
+        x=x,
+        y=y,
+        fold=np.array([fold_of_lifter[o] if with_folds else -1 for o in owners], dtype=np.int64),
+        sx=sx,
+        syw=syw,
+        syr=syr,
+        set_fold=np.array(
+            [fold_of_lifter[o] if with_folds else -1 for o in set_owners], dtype=np.int64
+        ),
+        fold_of_lifter=fold_of_lifter,
+        n_folds=n_folds,
+        min_rows=min_rows,
+    )
+
+
+def session_fold_ids(data: PopulationRows) -> list[int]:
+    """The folds that get a session fold model (enough rows outside them)."""
+    if not data.with_folds:
+        return []
+    return [
+        fold
+        for fold in sorted(set(data.fold_of_lifter.values()))
+        if (data.fold != fold).sum() >= data.min_rows
+    ]
+
+
+def population_pieces(data: PopulationRows) -> list[Piece]:
+    """Every fit ``fit_population`` makes on these rows, largest first (so that the last
+    piece to start is a small one and the workers finish together)."""
+    folds = session_fold_ids(data)
+    pieces = [Piece(SESSION_HEAD)] + [Piece(SESSION_HEAD, f) for f in folds]
+    if len(data.syw) >= data.min_rows:
+        set_folds = [f for f in folds if (data.set_fold != f).sum() >= data.min_rows]
+        for fold in [None, *set_folds]:
+            pieces += [Piece(head, fold) for head in SET_HEADS]
+    return sorted(pieces, key=lambda p: -_piece_size(data, p))
+
+
+def _piece_size(data: PopulationRows, piece: Piece) -> int:
+    if piece.head == SESSION_HEAD:
+        return int(len(data.y) if piece.fold is None else (data.fold != piece.fold).sum())
+    n = len(data.syw) if piece.fold is None else int((data.set_fold != piece.fold).sum())
+    return min(n, MAX_SET_ROWS)
+
+
+def piece_rows(data: PopulationRows, piece: Piece) -> tuple[np.ndarray, np.ndarray]:
+    """The (x, y) one piece fits on: exactly the rows ``fit_population`` gives that fit."""
+    if piece.head == SESSION_HEAD:
+        if piece.fold is None:
+            return data.x, data.y
+        keep = data.fold != piece.fold
+        return data.x[keep], data.y[keep]
+    x, yw, yr = data.sx, data.syw, data.syr
+    if piece.fold is not None:
+        keep = data.set_fold != piece.fold
+        x, yw, yr = x[keep], yw[keep], yr[keep]
+    thin = _thin(len(yw), MAX_SET_ROWS)
+    x, yw, yr = x[thin], yw[thin], yr[thin]
+    if piece.head == "set_weight":
+        return x, yw
+    has_reps = ~np.isnan(yr)
+    return x[has_reps], yr[has_reps]
+
+
+def fit_piece(data: PopulationRows, piece: Piece) -> CompactTrees:
+    return fit_trees(*piece_rows(data, piece))
+
+
+def assemble(
+    data: PopulationRows, fitted: Mapping[Piece, CompactTrees], fit_seconds: float = 0.0
+) -> PopulationModel:
+    """The ``PopulationModel`` that ``fit_population`` returns, from the fitted pieces.
+
+    Raises ``KeyError`` if a piece of ``population_pieces(data)`` is missing.
+    """
+    missing = [p.name for p in population_pieces(data) if p not in fitted]
+    if missing:
+        raise KeyError(f"population pieces missing: {', '.join(missing)}")
+    model = PopulationModel(
+        estimator=fitted[Piece(SESSION_HEAD)],
+        n_rows=len(data.y),
+        n_lifters=len(data.fold_of_lifter),
+        n_folds=data.n_folds,
+        params=dict(POPULATION_PARAMS),
+        fold_of_lifter=dict(data.fold_of_lifter),
+    )
+    folds = session_fold_ids(data)
+    model.folds = {f: fitted[Piece(SESSION_HEAD, f)] for f in folds}
+    model.fold_ids = folds
+    if all(Piece(h) in fitted for h in SET_HEADS):
+        model.set_heads = {h: fitted[Piece(h)] for h in SET_HEADS}
+        for fold in folds:
+            if all(Piece(h, fold) in fitted for h in SET_HEADS):
+                model.set_folds[fold] = {h: fitted[Piece(h, fold)] for h in SET_HEADS}
+    model.params["fit_seconds"] = round(fit_seconds, 3)
+    return model

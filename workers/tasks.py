@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import redis.exceptions
-from celery import Task, chain, group, shared_task
+from celery import Task, current_app, group, shared_task, signature
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
@@ -25,10 +26,14 @@ from core.models import MLPopulationModel, MLPredictionModel, ModelStatus
 from ml_coach import artifact_store
 from ml_coach.ml_trainer import (
     exercises_with_enough_data,
+    finish_population_run,
+    fit_population_piece,
+    population_failed,
+    prepare_population_run,
     train_population_model,
     users_with_enough_data,
 )
-from workers import training
+from workers import population, training
 from workers.models import TrainingJob
 
 logger = logging.getLogger(__name__)
@@ -140,10 +145,71 @@ def retrain_user_models(
 
 @shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
 def retrain_population_model() -> dict:
-    """The cross-lifter model, trained before the per-user decisions that use it."""
+    """The cross-lifter model in one task (the nightly run fits it in parallel pieces)."""
     started = time.monotonic()
     row = train_population_model()
     return {"status": str(row.status), "seconds": round(time.monotonic() - started, 3)}
+
+
+def _queue(then: dict | None) -> None:
+    if then:
+        signature(then, app=current_app).apply_async()
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def population_run_start(self, then: dict | None = None) -> dict:
+    """The population model in parallel: its rows read once, then one task per piece.
+
+    The last piece to finish queues ``population_run_assemble``, which queues ``then`` (the
+    per-user fan-out) once the new model is ACTIVE — or FAILED, the previous one serving.
+    """
+    run_id = self.request.id or uuid.uuid4().hex
+    started = time.time()
+    try:
+        pieces = prepare_population_run(run_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except Exception as exc:
+        logger.exception("population run %s: no rows", run_id)
+        population_failed(f"{type(exc).__name__}: {exc}", time.time() - started)
+        _queue(then)
+        return {"status": str(ModelStatus.FAILED), "pieces": 0}
+    population.open_run(run_id, pieces, then)
+    group(population_run_piece.si(run_id, name) for name in pieces).apply_async()
+    return {"run_id": run_id, "pieces": len(pieces)}
+
+
+class PieceTask(BoundedRedeliveryTask):
+    def give_up(self, run_id: str, piece: str, *args, **kwargs) -> None:
+        """A piece that keeps killing its worker counts as finished (missing: run FAILED)."""
+        if population.piece_done(run_id, piece):
+            population_run_assemble.delay(run_id)
+
+
+@shared_task(bind=True, base=PieceTask, ignore_result=True, **RETRY_OPTIONS)
+def population_run_piece(self, run_id: str, piece: str) -> dict:
+    """Fit one piece of a population run; the last piece to finish queues the assembly."""
+    try:
+        seconds = fit_population_piece(run_id, piece)
+        result = {"piece": piece, "status": "fitted", "seconds": round(seconds, 3)}
+    except Exception:
+        logger.exception("population run %s: piece %s failed", run_id, piece)
+        result = {"piece": piece, "status": "failed"}
+    if population.piece_done(run_id, piece):
+        population_run_assemble.delay(run_id)
+    return result
+
+
+@shared_task(bind=True, base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
+def population_run_assemble(self, run_id: str) -> dict:
+    """Assemble a population run's pieces into the ACTIVE model, then queue what follows."""
+    state = population.run_state(run_id)
+    if state is None or not population.claim_assembly(run_id, self.request.id or run_id):
+        return {"run_id": run_id, "status": "already_assembled"}
+    row = finish_population_run(run_id, time.time() - state["started"])
+    population.close_run(run_id)
+    _queue(state["then"])
+    return {"run_id": run_id, "status": str(row.status), "seconds": row.training_seconds}
 
 
 @shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)
@@ -154,17 +220,16 @@ def enqueue_user_retrains(user_ids: list[int], force: bool = True) -> int:
 
 
 def nightly_signature(user_ids: list[int], force: bool = True, chunk_size: int | None = None):
-    """Population model first, then the users in chunks: a chain into a group.
+    """Population model first (in parallel pieces), then the users in chunks.
 
     The chunks keep every message small however many users there are; each chunk task
-    queues one task per user, so all worker processes share the work.
+    queues one task per user, so all worker processes share the work. The fan-out travels
+    with the run (stored once in Redis), not in every piece's message.
     """
     size = max(1, chunk_size or settings.ML_NIGHTLY_CHUNK_SIZE)
     chunks = [user_ids[i : i + size] for i in range(0, len(user_ids), size)]
-    return chain(
-        retrain_population_model.si(),
-        group(enqueue_user_retrains.si(chunk, force) for chunk in chunks),
-    )
+    fan_out = group(enqueue_user_retrains.si(chunk, force) for chunk in chunks)
+    return population_run_start.si(then=dict(fan_out))
 
 
 @shared_task(base=BoundedRedeliveryTask, ignore_result=True, **RETRY_OPTIONS)

@@ -58,7 +58,7 @@ def test_schedules_come_from_a_reversible_migration_and_enqueue_the_tasks(
     wait_finished("workers.tasks.retrain_user_models")
     model = MLPredictionModel.objects.get(user=user_a, status=ModelStatus.ACTIVE)
     names = [name for name, _ in trainers_started()]
-    assert names.index("workers.tasks.retrain_population_model") < names.index(
+    assert names.index("workers.tasks.population_run_start") < names.index(
         "workers.tasks.enqueue_user_retrains"
     )
     assert started("workers.tasks.retrain_user_models") == [(user_a.id, True)]
