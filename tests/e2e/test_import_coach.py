@@ -113,7 +113,7 @@ def open_source(page, uebung: Uebung) -> tuple[str, str, str]:
 
 
 def test_imported_history_gives_model_recommendations_at_once(
-    device, worker, export, django_user_model
+    export, device, worker, django_user_model
 ):
     page = device
     user = django_user_model.objects.create_user("neu", password="pw-neu-12345")
