@@ -59,13 +59,13 @@ def test_not_enough_data_shows_the_count(client_a, user_a, today, bank):
 def test_recommendation_with_value_source_and_one_tap_fill(client_a, user_a, today, bank):
     make_history(user_a, [bank], sessions=4)  # 12 working sets, last 65 kg × 6
     _plan(client_a, today, bank)
-    rec = prediction_cache.cached_recommendation(user_a.pk, bank.pk)
-    assert rec.source in {"model", "baseline"} and rec.weight_kg
+    rec = prediction_cache.cached_recommendations(user_a.pk, [bank.pk], today.pk)[bank.pk]
+    assert rec.source in {"model", "baseline"} and rec.weight_kg and rec.set_number == 1
     html = client_a.get(today.get_absolute_url()).content.decode()
     weight = f"{rec.weight_kg:g}".replace(".", ",")
     assert (
-        f'ML-Empfehlung:</span>\n      <strong class="rec-value">{weight} kg × {rec.reps} Wdh'
-        in html
+        f'ML-Empfehlung Satz 1:</span>\n      <strong class="rec-value">{weight} kg × '
+        f"{rec.reps} Wdh" in html
     )
     assert f'data-fill-weight="{weight}"' in html  # the input takes the German comma
     assert f'data-fill-reps="{rec.reps}"' in html
@@ -130,7 +130,7 @@ def test_redis_down_the_page_still_renders(client_a, user_a, today, bank, settin
     response = client_a.get(today.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "ML-Empfehlung:" in html
+    assert "ML-Empfehlung Satz 1:" in html
     assert 'data-fill-weight="' in html  # computed without the cache
     logged = _add(client_a, today, bank)
     assert logged.status_code == 200
