@@ -30,7 +30,7 @@ from ml_coach.coach_model import (
     session_errors,
 )
 from ml_coach.features import training_rows
-from ml_coach.next_set import first_set, later_set, set_gate, top_reps
+from ml_coach.next_set import first_set, later_set, set_errors, set_gate, top_reps
 from ml_coach.population_model import ExerciseHistory, PopulationModel, fit_population
 from ml_coach.records import SetRecord, records_from_parsed
 from ml_coach.sessions import Session, group_sessions
@@ -38,12 +38,9 @@ from ml_coach.set_features import (
     days_between,
     loaded_sets,
     rule_weight,
-    rule_weights,
-    set_actuals,
-    set_rows,
     strong_previous,
 )
-from ml_coach.steps import plate_step, to_weight
+from ml_coach.steps import plate_step
 
 MIN_SESSIONS = 10
 START_SHARE = 0.6
@@ -193,21 +190,6 @@ def exercise_history(records: Sequence[SetRecord]) -> tuple[list[Session], list[
     return sessions, weighted, step
 
 
-def _set_errors(sessions: list[Session], step: float, population) -> tuple | None:
-    """Errors of the set head (a model that never saw this lifter) and of the rule on every
-    later set of the whole log, with each row's session index: the gate at session ``k``
-    uses the rows of sessions before ``k`` only."""
-    if population is None or not population.has_set_heads():
-        return None
-    x, yw, _, where = set_rows(sessions, step)
-    if len(yw) == 0:
-        return None
-    actual = set_actuals(sessions, where)
-    rule = rule_weights(x)
-    model = to_weight(rule, population.predict_set("set_weight", x), step)
-    return np.abs(model - actual), np.abs(rule - actual), np.array([i for i, _ in where])
-
-
 def _set_predictions(
     name: str, past: list[Session], session: Session, step: float, population, model, top
 ) -> list[Prediction]:
@@ -312,14 +294,12 @@ def backtest_exercise(
             if step not in cache:
                 x, y = training_rows(sessions, step)
                 changes = population.predict_change(x) if population is not None else None
-                set_errors = (
-                    _set_errors(sessions, step, population) if algorithm == "coach" else None
-                )
-                cache[step] = (x, y, changes, set_errors)
-            x, y, changes, set_errors = cache[step]
+                errors = set_errors(sessions, step, population) if algorithm == "coach" else None
+                cache[step] = (x, y, changes, errors)
+            x, y, changes, errors = cache[step]
             judgement = {"set_uses_model": False}
-            if set_errors is not None:
-                err_m, err_r, session_of = set_errors
+            if errors is not None:
+                err_m, err_r, session_of = errors
                 seen = session_of < k
                 judgement = set_gate(err_m[seen], err_r[seen])
             model = fit_coach(

@@ -94,22 +94,32 @@ def later_set(
     return NextSet(rule, prev.reps, "baseline", n)
 
 
-def judge_sets(sessions: list[Session], step_kg: float, population, lifter_key: str | None) -> dict:
-    """Whether the set head beats the rule on this lifter's own later sets, judged with a
-    model that never saw them (``set_gate``)."""
-    out = {"set_uses_model": False, "set_judged": 0, "set_mae": None, "set_rule_mae": None}
+def set_errors(
+    sessions: list[Session], step_kg: float, population, lifter_key: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """|set head − actual| and |rule − actual| on every later set of ``sessions``, with each
+    row's session index, by the head that never saw ``lifter_key``; None when there is
+    nothing to judge (the backtest keeps the rows before a session, training all of them)."""
     if population is None or not population.has_set_heads():
-        return out
+        return None
     if not population.can_judge(lifter_key):
-        return out
+        return None
     x, yw, _, where = set_rows(sessions, step_kg)
     if len(yw) == 0:
-        return out
+        return None
     actual = set_actuals(sessions, where)
     rule = rule_weights(x)
     change = population.predict_set("set_weight", x, lifter_key, out_of_fold=True)
     model = to_weight(rule, change, step_kg)
-    return set_gate(np.abs(model - actual), np.abs(rule - actual))
+    return np.abs(model - actual), np.abs(rule - actual), np.array([i for i, _ in where])
+
+
+def judge_sets(sessions: list[Session], step_kg: float, population, lifter_key: str | None) -> dict:
+    """Whether the set head beats the rule on this lifter's own later sets (``set_gate``)."""
+    errors = set_errors(sessions, step_kg, population, lifter_key)
+    if errors is None:
+        return {"set_uses_model": False, "set_judged": 0, "set_mae": None, "set_rule_mae": None}
+    return set_gate(errors[0], errors[1])
 
 
 def set_gate(err_m: np.ndarray, err_r: np.ndarray) -> dict:

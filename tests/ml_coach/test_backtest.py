@@ -142,21 +142,26 @@ def test_backtest_counts_only_exercises_with_ten_loaded_sessions(pop_model):
     assert pooled["n"] == 9 and set(pooled) >= {"coach", "repeat_last", "double_progression"}
 
 
-@pytest.mark.django_db
-def test_backtest_prediction_is_what_the_product_shows(user_a, pop_model, model_root, settings):
-    """Same history, same population: the backtest's predicted_kg for the next session equals
-    the recommendation the training page shows."""
+def serve_own_population(model, settings) -> None:
+    """Make ``model`` the instance's ACTIVE population model, serving however few lifters."""
     settings.ML_OWN_POPULATION_MIN_LIFTERS = 1
-    weights = linear_progression(41, every=3)
-    uebung = Uebung.objects.create(name="Bank", increment_kg=Decimal("2.5"))
-    log_history(user_a, uebung, weights[:-1], warmup=False)
-    path, sha = save_artifact(pop_model, "population")
+    path, sha = save_artifact(model, "population")
     MLPopulationModel.objects.create(
         status=ModelStatus.ACTIVE,
         artifact_path=path,
         artifact_sha256=sha,
         feature_version=FEATURE_VERSION,
     )
+
+
+@pytest.mark.django_db
+def test_backtest_prediction_is_what_the_product_shows(user_a, pop_model, model_root, settings):
+    """Same history, same population: the backtest's predicted_kg for the next session equals
+    the recommendation the training page shows."""
+    weights = linear_progression(41, every=3)
+    uebung = Uebung.objects.create(name="Bank", increment_kg=Decimal("2.5"))
+    log_history(user_a, uebung, weights[:-1], warmup=False)
+    serve_own_population(pop_model, settings)
     row = train_and_store(user_a.pk, uebung.pk)
     from ml_coach.records import records_for
 
@@ -230,7 +235,6 @@ def test_backtest_next_set_is_what_the_product_shows(user_a, pop_model, model_ro
     from core.models import Satz, Trainingseinheit
     from ml_coach.records import records_for
 
-    settings.ML_OWN_POPULATION_MIN_LIFTERS = 1
     uebung = Uebung.objects.create(name="Bank", increment_kg=Decimal("2.5"))
     start = timezone.now() - timedelta(days=200)
     history = ramped_lifter(41, start=start)
@@ -247,13 +251,7 @@ def test_backtest_next_set_is_what_the_product_shows(user_a, pop_model, model_ro
             )
     today = Trainingseinheit.objects.order_by("datum").last()
     Satz.objects.filter(einheit=today, satz_nr__gte=3).delete()
-    path, sha = save_artifact(pop_model, "population")
-    MLPopulationModel.objects.create(
-        status=ModelStatus.ACTIVE,
-        artifact_path=path,
-        artifact_sha256=sha,
-        feature_version=FEATURE_VERSION,
-    )
+    serve_own_population(pop_model, settings)
     train_and_store(user_a.pk, uebung.pk)
     rec = MLPredictor(user_id=user_a.pk).recommend(uebung.pk, einheit=today.pk)
     records = [r for r in records_for(user_a.pk, uebung.pk) if r.session_key != str(today.pk)]
