@@ -39,6 +39,21 @@ class Served:
     uses_model: bool
 
 
+def memory_figure(name: str, values_mb: list[float], note: str) -> Figure:
+    """Resident memory (MB, median of the runs) against the per-process memory target."""
+    median = statistics.median(values_mb)
+    return Figure(
+        name=name,
+        median=median,
+        p99=max(values_mb),
+        unit="MB",
+        target=f"≤ {MEMORY_LIMIT_MB:g} MB",
+        passed=median <= MEMORY_LIMIT_MB,
+        runs=len(values_mb),
+        note=note,
+    )
+
+
 def train_serving_models(ctx: Context) -> list[Served]:
     """Replay the largest lifters and train every exercise with enough sets."""
     from core.models import MLPredictionModel, ModelStatus
@@ -142,32 +157,18 @@ def memory_figures(served: list[Served], ctx: Context, population_row) -> list[F
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         per_model.append((result["rss_after"] - result["rss_before"]) / result["n"] / 2**20)
         population_mb.append((result["rss_population"] - result["rss_after"]) / 2**20)
-    median = statistics.median(per_model)
     figures = [
-        Figure(
-            name="resident memory added per loaded model",
-            median=median,
-            p99=max(per_model),
-            unit="MB",
-            target=f"≤ {MEMORY_LIMIT_MB:g} MB",
-            passed=median <= MEMORY_LIMIT_MB,
-            runs=len(per_model),
-            note=f"RSS after − before loading {len(models) - 1} distinct models, fresh process",
-        )
+        memory_figure(
+            "resident memory added per loaded model",
+            per_model,
+            f"RSS after − before loading {len(models) - 1} distinct models, fresh process",
+        ),
+        memory_figure(
+            "resident memory of the population model (once per process)",
+            population_mb,
+            "shared by every (user, exercise) model that uses it",
+        ),
     ]
-    pop = statistics.median(population_mb)
-    figures.append(
-        Figure(
-            name="resident memory of the population model (once per process)",
-            median=pop,
-            p99=max(population_mb),
-            unit="MB",
-            target=f"≤ {MEMORY_LIMIT_MB:g} MB",
-            passed=pop <= MEMORY_LIMIT_MB,
-            runs=len(population_mb),
-            note="shared by every (user, exercise) model that uses it",
-        )
-    )
     return figures
 
 
@@ -231,7 +232,6 @@ def prior_figures(ctx: Context) -> list[Figure]:
         added.append((result["rss_after"] - result["rss_before"]) / 2**20)
     model = prior.load_prior()
     heads = ", ".join(sorted(["session", *model.set_heads]))
-    mb = statistics.median(added)
     return [
         Figure(
             name="shipped prior: file size",
@@ -248,15 +248,10 @@ def prior_figures(ctx: Context) -> list[Figure]:
             samples,
             note="ml_coach.prior.load_prior with its process cache emptied; once per process",
         ),
-        Figure(
-            name="shipped prior: resident memory added",
-            median=mb,
-            p99=max(added),
-            unit="MB",
-            target=f"≤ {MEMORY_LIMIT_MB:g} MB",
-            passed=mb <= MEMORY_LIMIT_MB,
-            runs=len(added),
-            note="fresh process (bench.memory_probe), RSS after − before load_prior",
+        memory_figure(
+            "shipped prior: resident memory added",
+            added,
+            "fresh process (bench.memory_probe), RSS after − before load_prior",
         ),
     ]
 
