@@ -398,10 +398,14 @@ class MLPredictor:
         if workout is None:  # the session's top set
             reps = top_reps(sessions, weight)
             explanation = explain(last, weight - last.top_weight, unit)
+            shown_reps = last.top_reps
         else:  # the first working set of the workout
             first = first_set(sessions, weight, source)
             weight, reps = first.weight_kg, first.reps
             explanation = explain_first(last, weight, unit)
+            shown_reps = last.sets[0].reps if last.sets else last.top_reps
+        if reps and shown_reps and reps != shown_reps:
+            explanation += f" · Wdh wie meist zuletzt: {reps}"
         return replace(
             base,
             source=source,

@@ -142,3 +142,22 @@ def test_a_workouts_past_is_read_again_when_a_set_outside_it_changes(user_a):
         user_a, bench, [80.0] * 4, reps=8, warmup=False, start=today.datum - timedelta(days=20)
     )
     assert MLPredictor(user_id=user_a.pk).recommend(bench.pk, einheit=today.pk).weight_kg == 80
+
+
+def test_smoothed_reps_are_named_in_the_explanation(user_a):
+    """Same weight, reps 7, 8, 6 in the last three sessions: the coach asks for the median 7
+    and says so next to "letztes Mal 3×6" — a number on the card never comes from nowhere."""
+    bench = make_uebung("Bank (Test)")
+    for i, reps in enumerate((8, 8, 6, 7, 8, 6)):
+        log_history(
+            user_a,
+            bench,
+            [60.0],
+            reps=reps,
+            warmup=False,
+            start=timezone.now() - timedelta(days=30 - 3 * i),
+        )
+    rec = MLPredictor(user_id=user_a.pk).recommend(bench.pk)
+    assert rec.weight_kg == 60 and rec.reps == 7
+    assert rec.explanation.startswith("letztes Mal 3×6 → ±0 kg")
+    assert rec.explanation.endswith("· Wdh wie meist zuletzt: 7")
