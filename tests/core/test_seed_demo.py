@@ -95,3 +95,18 @@ def test_seed_demo_without_training_trains_nothing(settings, tmp_path):
     output = seed("--months", "2", "--no-train")
     assert "Training" not in output
     assert not MLPredictionModel.objects.exists()
+
+
+def test_the_demo_shows_the_model_on_day_one(settings, tmp_path):
+    """A fresh instance (no other lifter, no nightly run yet): `make run`'s demo already shows
+    "Modell" on the heavy/light squat, judged with the shipped prior."""
+    from ml_coach.prediction_service import MLPredictor
+
+    settings.ML_MODEL_ROOT = tmp_path / "models"
+    cache.clear()
+    seed()
+    demo = get_user_model().objects.get(username="demo")
+    squat = Uebung.objects.get(name="Kniebeuge (Langhantel)")
+    row = MLPredictionModel.objects.get(user=demo, uebung=squat, status=ModelStatus.ACTIVE)
+    assert row.uses_model and row.parameters["population_id"] == "prior"
+    assert MLPredictor(user_id=demo.id).recommend(squat.pk).source == "model"
