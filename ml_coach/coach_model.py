@@ -152,6 +152,23 @@ def session_gate(own: PastErrors, pooled: PastErrors) -> bool:
     )
 
 
+def gate_verdict(uses_model: bool, params: dict) -> str:
+    """Why a (user, exercise) is served by the model or the baseline, from a trained row's
+    ``parameters``: "model", "few_sessions" (fewer than ten judged), "own_past" (not better on
+    this exercise's past), "pooled" (not better over the lifter's exercises) or "no_model"."""
+    if uses_model:
+        return "model"
+    judged = params.get("judged_rows") or 0
+    past, base = params.get("past_mae"), params.get("past_baseline_mae")
+    if past is None or base is None:
+        return "no_model"
+    if judged < MIN_JUDGED_ROWS:
+        return "few_sessions"
+    if past >= base:
+        return "own_past"
+    return "pooled"
+
+
 def session_errors(
     sessions: list[Session], step_kg: float, population, lifter_key: str | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -261,7 +278,8 @@ def fit_coach(
         model_w = base_w.copy()
     err_m, err_b = np.abs(model_w - actual), np.abs(base_w - actual)
     own = PastErrors(float(err_m.sum()), float(err_b.sum()), len(err_m))
-    uses_model = bool(usable and session_gate(own, pooled if pooled is not None else own))
+    pooled = pooled if pooled is not None else own
+    uses_model = bool(usable and session_gate(own, pooled))
     if set_judgement is None:
         set_judgement = judge_sets(sessions, step_kg, population, lifter_key)
     set_uses = bool(set_judgement["set_uses_model"])
@@ -270,6 +288,9 @@ def fit_coach(
         "judged_rows": len(y),
         "past_mae": float(err_m.mean()) if len(y) else None,
         "past_baseline_mae": float(err_b.mean()) if len(y) else None,
+        "pooled_judged": pooled.n,
+        "pooled_past_mae": pooled.model / pooled.n if pooled.n else None,
+        "pooled_past_baseline_mae": pooled.baseline / pooled.n if pooled.n else None,
         **set_judgement,
     }
     model = CoachModel(

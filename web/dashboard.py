@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import MLPredictionModel, ModelStatus, Satz
+from ml_coach.coach_model import gate_verdict
 from web.units import from_kg
 
 MAX_CHARTS = 40
@@ -55,14 +56,20 @@ class ModelRow:
 
     @property
     def status_hint(self) -> str:
-        """Why an active model is not shown as "Aktiv" ("" when it is)."""
+        """Why an active model is not shown as "Aktiv", or who recommends ("" for neither)."""
         if self.model.status != ModelStatus.ACTIVE:
             return ""
         if self.reps_only:
             return _("keine Gewichte – Wdh-Empfehlung")
         if self.model.n_samples == 0:
             return _("nichts gelernt – Empfehlung ohne Modell")
-        return ""
+        verdict = gate_verdict(self.model.uses_model, self.model.parameters or {})
+        return {
+            "model": _("Modell im Einsatz"),
+            "few_sessions": _("Baseline: noch keine zehn Sessions beurteilt"),
+            "own_past": _("Baseline: über die ganze Historie nicht besser"),
+            "pooled": _("Baseline: über alle deine Übungen nicht besser"),
+        }.get(verdict, "")
 
     @property
     def new_sets(self) -> int:

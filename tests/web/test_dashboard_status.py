@@ -68,3 +68,29 @@ def test_in_english_too(client_a, user_a):
     html = client_a.get(reverse("web:ml_dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     row = html[html.index(f'id="model-{model.pk}"') :]
     assert "reps only" in row[: row.index("</tr>")]
+
+
+@pytest.mark.parametrize(
+    ("uses_model", "parameters", "hint"),
+    [
+        (True, {"judged_rows": 20, "past_mae": 1.0, "past_baseline_mae": 2.0}, "Modell im Einsatz"),
+        (False, {"judged_rows": 6, "past_mae": 1.0, "past_baseline_mae": 2.0}, "noch keine zehn"),
+        (False, {"judged_rows": 20, "past_mae": 2.5, "past_baseline_mae": 2.0}, "ganze Historie"),
+        (
+            False,
+            {"judged_rows": 20, "past_mae": 1.0, "past_baseline_mae": 2.0},
+            "alle deine Übungen",
+        ),
+    ],
+)
+def test_the_status_says_who_recommends_and_why(
+    client_a, user_a, bank, uses_model, parameters, hint
+):
+    """Validation MAE 1.0 vs 2.0 ("besser") and still the baseline: the status says why."""
+    _log(user_a, bank, ["60", "62.5"])
+    model = _model(user_a, bank, n_samples=12)
+    MLPredictionModel.objects.filter(pk=model.pk).update(
+        uses_model=uses_model, parameters=parameters
+    )
+    html = client_a.get(reverse("web:ml_dashboard")).content.decode()
+    assert hint in _status_cell(html, model)
