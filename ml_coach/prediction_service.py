@@ -197,8 +197,8 @@ def past_of_workout(
 ) -> tuple[list[Session], int]:
     """(sessions, working sets) of the exercise before a workout. While the lifter logs, only
     that workout changes, so its past is kept per process and re-read only when a set outside
-    it was added or deleted (one aggregate query instead of reading the whole history on
-    every set: 24 → ~2 ms for a 2,600-set exercise)."""
+    it was added, deleted or edited (one aggregate query instead of reading the whole history
+    on every set: 24.5 → 4.8 ms p50 for a 2,600-set exercise, ``make bench``)."""
     state = history_state(user_id, uebung_id, start, einheit_id)
     key = (user_id, uebung_id, einheit_id, start)
     hit = _PAST.get(key)

@@ -104,9 +104,10 @@ def records_for(user_id: int, uebung_id: int, **filters) -> list[SetRecord]:
 
 
 def history_state(user_id: int, uebung_id: int, before, einheit_id: int) -> tuple:
-    """What identifies a workout's past: the count and newest id of the exercise's sets in
-    other workouts up to ``before`` (one aggregate query)."""
-    from django.db.models import Count, Max
+    """What identifies a workout's past: count, newest id and the sums of weight, reps and
+    RPE of the exercise's sets in other workouts up to ``before``, and how many are warm-ups
+    (one aggregate query): an added, deleted or edited set changes it."""
+    from django.db.models import Count, Max, Q, Sum
 
     from core.models import Satz
 
@@ -115,6 +116,13 @@ def history_state(user_id: int, uebung_id: int, before, einheit_id: int) -> tupl
             einheit__user_id=user_id, uebung_id=uebung_id, einheit__datum__lte=before
         )
         .exclude(einheit_id=einheit_id)
-        .aggregate(n=Count("id"), last=Max("id"))
+        .aggregate(
+            n=Count("id"),
+            last=Max("id"),
+            kg=Sum("gewicht"),
+            reps=Sum("wiederholungen"),
+            rpe=Sum("rpe"),
+            warmups=Count("id", filter=Q(set_type=Satz.SetType.WARMUP)),
+        )
     )
-    return state["n"], state["last"]
+    return tuple(state[k] for k in ("n", "last", "kg", "reps", "rpe", "warmups"))

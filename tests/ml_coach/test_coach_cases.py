@@ -161,3 +161,12 @@ def test_smoothed_reps_are_named_in_the_explanation(user_a):
     assert rec.weight_kg == 60 and rec.reps == 7
     assert rec.explanation.startswith("letztes Mal 3×6 → ±0 kg")
     assert rec.explanation.endswith("· Wdh wie meist zuletzt: 7")
+
+
+def test_a_workouts_past_is_read_again_when_an_earlier_set_is_edited(user_a):
+    bench = make_uebung("Bank (Test)")
+    log_history(user_a, bench, [60.0] * 4, reps=8, warmup=False)
+    today = workout(user_a)
+    assert MLPredictor(user_id=user_a.pk).recommend(bench.pk, einheit=today.pk).weight_kg == 60
+    Satz.objects.filter(uebung=bench).exclude(einheit=today).update(gewicht=Decimal("70"))
+    assert MLPredictor(user_id=user_a.pk).recommend(bench.pk, einheit=today.pk).weight_kg == 70
