@@ -39,6 +39,20 @@ class Served:
     uses_model: bool
 
 
+def memory_probe(payload: dict) -> dict:
+    """One fresh process (``bench.memory_probe``) measuring RSS around what ``payload`` asks."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.memory_probe"],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=env.REPO_ROOT,
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def memory_figure(name: str, values_mb: list[float], note: str) -> Figure:
     """Resident memory (MB, median of the runs) against the per-process memory target."""
     median = statistics.median(values_mb)
@@ -145,16 +159,7 @@ def memory_figures(served: list[Served], ctx: Context, population_row) -> list[F
     }
     per_model, population_mb = [], []
     for _ in range(ctx.sizes.memory_runs):
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.memory_probe"],
-            input=json.dumps(payload),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=env.REPO_ROOT,
-            check=True,
-        )
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result = memory_probe(payload)
         per_model.append((result["rss_after"] - result["rss_before"]) / result["n"] / 2**20)
         population_mb.append((result["rss_population"] - result["rss_after"]) / 2**20)
     figures = [
@@ -218,16 +223,7 @@ def prior_figures(ctx: Context) -> list[Figure]:
     )
     added = []
     for _ in range(ctx.sizes.memory_runs):
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.memory_probe"],
-            input=json.dumps({"prior": True}),
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=env.REPO_ROOT,
-            check=True,
-        )
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result = memory_probe({"prior": True})
         assert result["loaded"], "shipped prior unusable in a fresh process"
         added.append((result["rss_after"] - result["rss_before"]) / 2**20)
     model = prior.load_prior()
