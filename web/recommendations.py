@@ -66,10 +66,16 @@ class RecommendationView:
 
     @property
     def source_label(self) -> str:
-        return {
-            "model": _("ML-Modell (aus deiner Historie gelernt)"),
-            "baseline": _("Baseline (Top-Gewicht vom letzten Mal)"),
-        }.get(self.source, _("noch keine – zu wenig Sätze"))
+        """Who decided; the baseline is what the coach compares with for that set."""
+        if self.source == "model":
+            return _("ML-Modell (aus deiner Historie gelernt)")
+        if self.source != "baseline":
+            return _("noch keine – zu wenig Sätze")
+        if self.set_number is None:
+            return _("Baseline (Top-Gewicht vom letzten Mal)")
+        if self.set_number == 1:
+            return _("Baseline (Satz 1 vom letzten Mal)")
+        return _("Regel (voriger Satz heute + Änderung vom letzten Mal)")
 
     @property
     def weight_input(self) -> str:

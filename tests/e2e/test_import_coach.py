@@ -31,7 +31,7 @@ EXPORT = "strong_en.csv"
 MODEL_SERVES = "Latziehen (Kabel)"  # "Lat Pulldown (Cable)" in the file, 21 sets
 BASELINE_KEPT = "Bankdrücken (Langhantel)"  # "Bench Press (Barbell)" in the file, 21 sets
 MODEL_LABEL = "ML-Modell (aus deiner Historie gelernt)"
-BASELINE_LABEL = "Baseline (Top-Gewicht vom letzten Mal)"
+BASELINE_LABEL = "Baseline (Satz 1 vom letzten Mal)"
 TRAINING_TIMEOUT_S = 120
 RECOMMENDATION = re.compile(r"\d+(,\d+)? kg × \d+ Wdh")
 

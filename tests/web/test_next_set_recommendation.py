@@ -183,3 +183,20 @@ def test_edit_and_delete_refresh_the_label(
         follow=True,
     )
     assert rec_line(response.content.decode(), bank.pk).startswith("ML-Empfehlung Satz 2:")
+
+
+@pytest.mark.parametrize(
+    ("fields", "label"),
+    [
+        ({"source": "model", "set_number": 3}, "ML-Modell (aus deiner Historie gelernt)"),
+        ({"source": "baseline"}, "Baseline (Top-Gewicht vom letzten Mal)"),
+        ({"source": "baseline", "set_number": 1}, "Baseline (Satz 1 vom letzten Mal)"),
+        (
+            {"source": "baseline", "set_number": 2},
+            "Regel (voriger Satz heute + Änderung vom letzten Mal)",
+        ),
+    ],
+)
+def test_the_source_names_what_the_coach_compared_with_for_that_set(fields, label):
+    """Before set 2 the coach's fallback is the rule, not last time's top weight."""
+    assert view(**fields).source_label == label
