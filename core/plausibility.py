@@ -7,11 +7,14 @@ The rule: once the lifter has logged at least one working set (not a warm-up) of
 with a weight above 0, a weight is suspicious when it is more than 1.5 times the best such
 weight, or less than a tenth of it. Weight 0 (no added load) is never questioned, and a
 warm-up only when it is too heavy: warm-ups are light on purpose.
+
+This is the question asked while logging. What the coach leaves out of what it learns is a
+looser rule of its own over the lifter's recent sessions (``ml_coach.sessions.plausible``):
+it sees the history afterwards and can wait for a second session to confirm a new level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,18 +55,6 @@ def _decimal(value: Decimal | float | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def best_working_weight(
-    history: Iterable[tuple[Decimal | float | None, str]],
-) -> Decimal | None:
-    """The heaviest working set of ``(gewicht_kg, set_type)`` pairs; None without one > 0."""
-    weights = [
-        _decimal(weight)
-        for weight, set_type in history
-        if set_type != WARMUP and weight is not None and weight > 0
-    ]
-    return max(weights, default=None)
-
-
 def check_weight(
     gewicht_kg: Decimal | float | None,
     best_kg: Decimal | float | None,
@@ -76,23 +67,6 @@ def check_weight(
     too_heavy = weight > best * UPPER_FACTOR
     too_light = weight < best * LOWER_FACTOR and set_type != WARMUP
     return Implausible(weight, best) if too_heavy or too_light else None
-
-
-def flag_outliers(sets: Iterable[tuple[Decimal | float | None, str]]) -> list[bool]:
-    """For ``(gewicht_kg, set_type)`` in logging order: was each one asked about?
-
-    Each set is judged against the best working set before it, as the form judged it when it
-    was logged; so True marks the confirmed outliers (or a plausibility question skipped by
-    an import), which the coach can leave out.
-    """
-    flags: list[bool] = []
-    best: Decimal | None = None
-    for weight, set_type in sets:
-        flags.append(check_weight(weight, best, set_type) is not None)
-        if set_type != WARMUP and weight is not None and weight > 0:
-            weight = _decimal(weight)
-            best = weight if best is None else max(best, weight)
-    return flags
 
 
 def logged_best(user_id: int, uebung_id: int, exclude_satz_id: int | None = None) -> Decimal | None:

@@ -10,13 +10,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from core.models import Satz, Trainingseinheit
-from core.plausibility import (
-    best_working_weight,
-    check_weight,
-    flag_outliers,
-    implausible_weight,
-    logged_best,
-)
+from core.plausibility import check_weight, implausible_weight, logged_best
 
 D = Decimal
 
@@ -43,12 +37,6 @@ def test_a_light_warmup_is_fine_a_heavy_one_is_not():
     assert check_weight(D("1000"), D("110"), "warmup") is not None
 
 
-def test_best_ignores_warmups_and_empty_weights():
-    history = [(D("200"), "warmup"), (D("100"), "normal"), (D("110"), "dropset"), (None, "normal")]
-    assert best_working_weight(history) == D("110")
-    assert best_working_weight([(D("0"), "normal"), (D("60"), "warmup")]) is None
-
-
 def test_the_question_names_both_weights_in_the_lifters_unit():
     with override("de"):
         asked = check_weight(D("1000"), D("110"))
@@ -58,17 +46,6 @@ def test_the_question_names_both_weights_in_the_lifters_unit():
         assert check_weight(D("1000"), D("102.5")).question("kg").endswith("102,5 kg")
     with override("en"):
         assert asked.question("kg") == "Really 1000 kg? Previous best 110 kg"
-
-
-def test_flag_outliers_marks_what_the_form_asked_about_in_logging_order():
-    sets = [
-        (D("100"), "normal"),
-        (D("1000"), "normal"),  # asked (and confirmed: it stays, and counts from now on)
-        (D("20"), "warmup"),
-        (D("105"), "normal"),
-        (D("5"), "normal"),  # asked
-    ]
-    assert flag_outliers(sets) == [False, True, False, False, True]
 
 
 def _log(user, uebung, weights, set_type="normal", days_ago=3):
