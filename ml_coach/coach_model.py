@@ -24,6 +24,7 @@ from statistics import median
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from ml_coach.features import FEATURE_VERSION, next_row, training_rows
 from ml_coach.next_set import judge_sets
@@ -150,6 +151,15 @@ def session_gate(own: PastErrors, pooled: PastErrors) -> bool:
         and pooled.n >= MIN_JUDGED_ROWS
         and pooled.model < pooled.baseline
     )
+
+
+VERDICT_TEXTS = {
+    "model": gettext_lazy("Modell im Einsatz"),
+    "few_sessions": gettext_lazy("Baseline: noch keine zehn Sessions beurteilt"),
+    "own_past": gettext_lazy("Baseline: über die ganze Historie nicht besser"),
+    "pooled": gettext_lazy("Baseline: über alle deine Übungen nicht besser"),
+    "no_model": gettext_lazy("Baseline"),
+}
 
 
 def gate_verdict(uses_model: bool, params: dict) -> str:

@@ -19,7 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import MLPredictionModel, ModelStatus, Satz
-from ml_coach.coach_model import gate_verdict
+from ml_coach.coach_model import VERDICT_TEXTS, gate_verdict
 from web.units import from_kg
 
 MAX_CHARTS = 40
@@ -64,12 +64,7 @@ class ModelRow:
         if self.model.n_samples == 0:
             return _("nichts gelernt – Empfehlung ohne Modell")
         verdict = gate_verdict(self.model.uses_model, self.model.parameters or {})
-        return {
-            "model": _("Modell im Einsatz"),
-            "few_sessions": _("Baseline: noch keine zehn Sessions beurteilt"),
-            "own_past": _("Baseline: über die ganze Historie nicht besser"),
-            "pooled": _("Baseline: über alle deine Übungen nicht besser"),
-        }.get(verdict, "")
+        return "" if verdict == "no_model" else str(VERDICT_TEXTS[verdict])
 
     @property
     def new_sets(self) -> int:

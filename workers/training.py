@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.models import WORKING_SETS, MLPredictionModel, ModelStatus, Satz, Uebung
 from ml_coach.artifact_store import delete_artifact
-from ml_coach.coach_model import gate_verdict
+from ml_coach.coach_model import VERDICT_TEXTS, gate_verdict
 from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_enough_data, train_and_store
 from ml_coach.prediction_cache import cached_recommendation, invalidate
 from ml_coach.prediction_service import active_model_row
@@ -234,15 +234,6 @@ def retrain(
 # --- training here and now (commands) -----------------------------------------------------
 
 
-VERDICTS = {
-    "model": "Modell im Einsatz",
-    "few_sessions": "Baseline bleibt (noch keine zehn Sessions beurteilt)",
-    "own_past": "Baseline bleibt (über die ganze Historie nicht besser)",
-    "pooled": "Baseline bleibt (über alle Übungen nicht besser)",
-    "no_model": "Baseline bleibt",
-}
-
-
 def describe(label: str, result: dict) -> str:
     """One line of command output for a ``retrain`` result: MAE, baseline, who recommends."""
     if result["status"] == BUSY:
@@ -254,7 +245,7 @@ def describe(label: str, result: dict) -> str:
         return f"  ✗ {label}: {model.status} {model.error_text}".rstrip()
     mae = f"{model.mae:.2f} kg" if model.mae is not None else "–"
     base = f"{model.baseline_mae:.2f} kg" if model.baseline_mae is not None else "–"
-    use = VERDICTS[gate_verdict(model.uses_model, model.parameters or {})]
+    use = VERDICT_TEXTS[gate_verdict(model.uses_model, model.parameters or {})]
     if result["status"] == UP_TO_DATE:
         return f"  = {label}: schon aktuell, {use}"
     return f"  ✓ {label}: MAE {mae} (Baseline {base}), {use}"
