@@ -35,7 +35,7 @@ from ml_coach.population_model import ExerciseHistory, PopulationModel, fit_popu
 from ml_coach.records import SetRecord, records_from_parsed
 from ml_coach.sessions import Session, group_sessions
 from ml_coach.set_features import (
-    days_between,
+    days_since,
     loaded_sets,
     rule_weight,
     strong_previous,
@@ -198,7 +198,7 @@ def _set_predictions(
     predicted_top, source = top
     sets = loaded_sets(session)
     last = loaded_sets(past[-1])
-    days = days_between(past, session)
+    days = days_since(past, session.start)
     out = []
     for j, actual in enumerate(sets):
         if j == 0:

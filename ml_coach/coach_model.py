@@ -296,8 +296,8 @@ def fit_coach(
     params = {
         "population_id": (population_ref or {}).get("id"),
         "judged_rows": len(y),
-        "past_mae": float(err_m.mean()) if len(y) else None,
-        "past_baseline_mae": float(err_b.mean()) if len(y) else None,
+        "past_mae": float(err_m.mean()) if usable else None,
+        "past_baseline_mae": float(err_b.mean()) if usable else None,
         "pooled_judged": pooled.n,
         "pooled_past_mae": pooled.model / pooled.n if pooled.n else None,
         "pooled_past_baseline_mae": pooled.baseline / pooled.n if pooled.n else None,
@@ -314,7 +314,6 @@ def fit_coach(
     metrics = _metrics(
         sessions, step_kg, model_w, base_w, first_val, "coach", params, len(y), uses_model, t0
     )
-    metrics["set_uses_model"] = set_uses
     return FitResult(model=model, metrics=metrics)
 
 

@@ -1,11 +1,11 @@
 """The next working set of an exercise in today's workout: weight, reps and who decided.
 
-``next_set`` is the one function the product and the backtest call. The first working set
-comes from the session coach (its top weight, carried over to last session's first set);
-every later set from the set-level population head when the gate let it serve this
-(user, exercise), else from the best simple rule: previous set today plus last session's
-change between these two set numbers. ``judge_sets`` is that gate, shared by training and
-backtest.
+``first_set`` and ``later_set`` are what the product and the backtest call. The first
+working set comes from the session coach (its top weight, carried over to last session's
+first set where that was the top set); every later set from the set-level population head
+when the gate let it serve this (user, exercise), else from the best simple rule: previous
+set today plus last session's change between these two set numbers. ``set_gate`` is that
+gate, on the errors ``set_errors`` computes for training and backtest alike.
 """
 
 from __future__ import annotations
@@ -100,9 +100,7 @@ def set_errors(
     """|set head − actual| and |rule − actual| on every later set of ``sessions``, with each
     row's session index, by the head that never saw ``lifter_key``; None when there is
     nothing to judge (the backtest keeps the rows before a session, training all of them)."""
-    if population is None or not population.has_set_heads():
-        return None
-    if not population.can_judge(lifter_key):
+    if population is None or not population.can_judge_sets(lifter_key):
         return None
     x, yw, _, where = set_rows(sessions, step_kg)
     if len(yw) == 0:

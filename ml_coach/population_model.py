@@ -113,11 +113,20 @@ class PopulationModel:
     def has_set_heads(self) -> bool:
         return all(h in self.set_heads for h in SET_HEADS)
 
+    def can_judge_sets(self, lifter_key: str | None) -> bool:
+        """Whether a set head that never saw the lifter exists (its fold had enough rows)."""
+        if not self.has_set_heads():
+            return False
+        if not self.knows(lifter_key):
+            return True
+        return self.fold_of_lifter[lifter_key] in self.set_folds
+
     def predict_set(
         self, head: str, x: np.ndarray, lifter_key: str | None = None, out_of_fold: bool = False
     ) -> np.ndarray:
-        """A set-level head ("set_weight": relative change from the previous set today,
-        "set_reps": change in reps); ``out_of_fold`` as in ``predict_change``."""
+        """A set-level head ("set_weight": relative correction of the rule "previous set today
+        + last session's change", "set_reps": change in reps from the previous set);
+        ``out_of_fold`` as in ``predict_change``."""
         if len(x) == 0:
             return np.zeros(0)
         trees = self.set_heads[head]

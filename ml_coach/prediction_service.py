@@ -35,6 +35,7 @@ from ml_coach.prior import PRIOR_ID, committed_sha256, load_prior, prior_ref
 from ml_coach.recommendation import Recommendation
 from ml_coach.records import SetRecord, history_state, records_for
 from ml_coach.sessions import Session, epley, group_sessions, implausible
+from ml_coach.set_features import days_since
 from ml_coach.steps import plate_step
 
 logger = logging.getLogger(__name__)
@@ -227,7 +228,6 @@ class MLPredictor:
         self._unit: str | None = None
         self._increments: dict[int, float] = {}
         self._models: dict[int, tuple[CoachModel | None, object, str]] = {}
-        self._records: dict[int, list[SetRecord]] = {}
 
     # --- inputs -----------------------------------------------------------------------------
     @property
@@ -241,15 +241,10 @@ class MLPredictor:
             self._unit = unit or "kg"
         return self._unit
 
-    def records(self, uebung_id: int) -> list[SetRecord]:
-        if uebung_id not in self._records:
-            self._records[uebung_id] = records_for(self.user_id, uebung_id)
-        return self._records[uebung_id]
-
     def history(self, uebung_id: int) -> tuple[list[Session], int]:
         """(sessions, number of working sets) of this exercise."""
         if uebung_id not in self._history:
-            records = self.records(uebung_id)
+            records = records_for(self.user_id, uebung_id)
             n_working = sum(1 for r in records if not r.is_warmup)
             self._history[uebung_id] = (group_sessions(records), n_working)
         return self._history[uebung_id]
@@ -427,7 +422,7 @@ class MLPredictor:
         """Set 2 onward: the set-level head where its gate let it serve, else the rule."""
         model, population, version = self.model_for(uebung_id)
         step = self.step_for(uebung_id, sessions)
-        days = max(0.0, (at - sessions[-1].start).total_seconds() / 86400.0)
+        days = days_since(sessions, at)
         uses = base.source != "not_enough_data" and model is not None and model.set_uses_model
         try:
             advice = later_set(lifted, sessions, step, days, population, uses)

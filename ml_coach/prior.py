@@ -19,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ml_coach.features import FEATURE_VERSION
 from ml_coach.population_model import PopulationModel
+from ml_coach.set_features import SET_FEATURE_VERSION
 from ml_coach.trees import CompactTrees
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,9 @@ def model_from_bytes(data: bytes) -> PopulationModel:
     )
 
 
+@functools.cache
 def committed_sha256() -> str:
+    """The sha256 committed next to the prior (read once per process)."""
     return SHA_PATH.read_text().split()[0] if SHA_PATH.exists() else ""
 
 
@@ -102,21 +106,26 @@ def write_prior(model: PopulationModel, path: Path = PRIOR_PATH) -> str:
 
 
 @functools.cache
-def _load(sha: str) -> PopulationModel:
-    data = PRIOR_PATH.read_bytes()
-    if hashlib.sha256(data).hexdigest() != sha:
-        raise PriorError("the shipped prior does not match its committed sha256")
-    return model_from_bytes(data)
-
-
-def load_prior() -> PopulationModel | None:
-    """The shipped prior, verified against the committed sha256; None (and a warning) when it
-    is missing or altered: the coach then serves the baseline."""
+def _load(sha: str) -> PopulationModel | None:
+    """The verified prior, or None; cached either way, so an unusable prior is read, hashed
+    and warned about once per process, not on every request."""
     try:
-        return _load(committed_sha256())
+        data = PRIOR_PATH.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise PriorError("the shipped prior does not match its committed sha256")
+        model = model_from_bytes(data)
+        if model.feature_version != FEATURE_VERSION or model.set_version != SET_FEATURE_VERSION:
+            raise PriorError("the shipped prior was built for other features: build_prior")
+        return model
     except (OSError, PriorError, ValueError, KeyError):
         logger.warning("shipped prior unusable; the coach serves the baseline", exc_info=True)
         return None
+
+
+def load_prior() -> PopulationModel | None:
+    """The shipped prior, verified against the committed sha256 and the code's feature
+    versions; None when it is missing, altered or stale: the coach then serves the baseline."""
+    return _load(committed_sha256())
 
 
 def prior_ref() -> dict:

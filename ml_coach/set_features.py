@@ -11,6 +11,7 @@ change in reps from the previous set. The rule is also the baseline the gate com
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from statistics import median
 
 import numpy as np
@@ -127,10 +128,11 @@ def set_row(
     ]
 
 
-def days_between(history: list[Session], session: Session) -> float:
+def days_since(history: list[Session], at: datetime) -> float:
+    """Days from the last session of ``history`` to ``at`` (0 without one)."""
     if not history:
         return 0.0
-    return (session.start - history[-1].start).total_seconds() / 86400.0
+    return max(0.0, (at - history[-1].start).total_seconds() / 86400.0)
 
 
 def set_rows(
@@ -142,7 +144,7 @@ def set_rows(
     for i in range(max(1, first), len(sessions)):
         history = sessions[:i]
         sets = loaded_sets(sessions[i])
-        days = days_between(history, sessions[i])
+        days = days_since(history, sessions[i].start)
         last = loaded_sets(history[-1])
         for j in range(1, len(sets)):
             today = sets[:j]

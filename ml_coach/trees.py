@@ -58,7 +58,7 @@ class CompactTrees:
         return len(self.roots)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """Compact plain arrays (per-tree node indices, float32 numbers): what the shipped
+        """Compact plain arrays (per-tree node indices, small integer types): what the shipped
         prior stores, about 13 bytes per node instead of 40; thresholds stay float64 (float32
         moved features that sit on a threshold to the other branch)."""
         sizes = np.diff(np.append(self.roots, len(self.feature))).astype(np.uint16)

@@ -16,8 +16,10 @@ from ml_coach.set_features import N_SET_FEATURES
 @pytest.fixture
 def fresh_prior_cache():
     prior._load.cache_clear()
+    prior.committed_sha256.cache_clear()
     yield
     prior._load.cache_clear()
+    prior.committed_sha256.cache_clear()
 
 
 def test_the_committed_prior_is_small_verified_and_serves(fresh_prior_cache):
@@ -43,6 +45,11 @@ def test_an_altered_prior_is_refused(tmp_path, monkeypatch, fresh_prior_cache):
     data[len(data) // 2] ^= 0xFF
     altered.write_bytes(bytes(data))
     monkeypatch.setattr(prior, "PRIOR_PATH", altered)
+    assert prior.load_prior() is None
+
+
+def test_a_prior_built_for_other_features_is_refused(monkeypatch, fresh_prior_cache):
+    monkeypatch.setattr(prior, "FEATURE_VERSION", prior.FEATURE_VERSION + 1)
     assert prior.load_prior() is None
 
 
