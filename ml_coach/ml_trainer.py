@@ -24,7 +24,7 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from core.models import (
@@ -49,7 +49,7 @@ from ml_coach.population_model import (
     population_pieces,
 )
 from ml_coach.prediction_service import serving_population
-from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_for
+from ml_coach.records import SET_COLUMNS, SetRecord, record_from_row, records_for, sets_state
 from ml_coach.sessions import group_sessions
 from ml_coach.steps import plate_step
 from ml_coach.trees import CompactTrees
@@ -183,31 +183,12 @@ def train_and_store(
         )
 
 
-def _lifter_histories(user_id: int) -> list[tuple[list, float]]:
-    """(loaded sessions, plate step) of each of one user's exercises (one query)."""
-    rows = (
-        Satz.objects.filter(einheit__user_id=user_id)
-        .order_by("uebung_id", "einheit__datum", "satz_nr")
-        .values_list("uebung_id", "uebung__increment_kg", *SET_COLUMNS)
-    )
-    grouped: dict[int, tuple[float, list[SetRecord]]] = {}
-    for uebung_id, increment, *set_row in rows:
-        _, records = grouped.setdefault(uebung_id, (float(increment or 2.5), []))
-        records.append(record_from_row(*set_row))
-    out = []
-    for increment, records in grouped.values():
-        sessions = loaded(group_sessions(records))
-        if len(sessions) >= 2:
-            out.append((sessions, plate_step([s.top_weight for s in sessions], increment)))
-    return out
-
-
 _PAST_ERRORS: dict[tuple, PastErrors] = {}
 
 
 def _past_errors(user_id: int, population) -> PastErrors:
     total = PastErrors(0.0, 0.0, 0)
-    for sessions, step in _lifter_histories(user_id):
+    for sessions, step in user_histories(user_id=user_id).get(str(user_id), []):
         err_m, err_b = session_errors(sessions, step, population, str(user_id))
         total = total + PastErrors(float(err_m.sum()), float(err_b.sum()), len(err_m))
     return total
@@ -215,12 +196,19 @@ def _past_errors(user_id: int, population) -> PastErrors:
 
 def lifter_past_errors(user_id: int, population, ref: dict) -> PastErrors | None:
     """The population model's and the baseline's errors over all of the user's exercises:
-    the gate's pooled condition. Cached per (user, population, history state), so training
-    all of a user's exercises computes it once."""
+    the gate's pooled condition. Cached per (user, population, state of the user's sets and
+    their exercises' plate increments), so training all of a user's exercises computes it
+    once and an added, deleted or edited set is seen."""
     if population is None:
         return None
-    state = Satz.objects.filter(einheit__user_id=user_id).aggregate(n=Count("id"), last=Max("id"))
-    key = (user_id, ref.get("id"), ref.get("sha256"), state["n"], state["last"])
+    state = sets_state(Satz.objects.filter(einheit__user_id=user_id))
+    increments = tuple(
+        Uebung.objects.filter(saetze__einheit__user_id=user_id)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "increment_kg")
+    )
+    key = (user_id, ref.get("id"), ref.get("sha256"), state, increments)
     if key not in _PAST_ERRORS:
         if len(_PAST_ERRORS) >= 64:
             _PAST_ERRORS.clear()
@@ -228,23 +216,27 @@ def lifter_past_errors(user_id: int, population, ref: dict) -> PastErrors | None
     return _PAST_ERRORS[key]
 
 
-def user_histories(min_sessions: int = 2) -> dict[str, list[ExerciseHistory]]:
-    """Every user's loaded sessions per exercise, from the database (one streamed query)."""
+def user_histories(
+    min_sessions: int = 2, user_id: int | None = None
+) -> dict[str, list[ExerciseHistory]]:
+    """Every user's (or one user's) loaded sessions per exercise, from the database (one
+    streamed query)."""
+    sets = Satz.objects.all() if user_id is None else Satz.objects.filter(einheit__user_id=user_id)
     rows = (
-        Satz.objects.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
+        sets.order_by("einheit__user_id", "uebung_id", "einheit__datum", "satz_nr")
         .values_list("einheit__user_id", "uebung_id", "uebung__increment_kg", *SET_COLUMNS)
         .iterator(chunk_size=5000)
     )
     grouped: dict[tuple[int, int], tuple[float, list[SetRecord]]] = {}
-    for user_id, uebung_id, increment, *set_row in rows:
-        _, records = grouped.setdefault((user_id, uebung_id), (float(increment or 2.5), []))
+    for owner, uebung_id, increment, *set_row in rows:
+        _, records = grouped.setdefault((owner, uebung_id), (float(increment or 2.5), []))
         records.append(record_from_row(*set_row))
     out: dict[str, list[ExerciseHistory]] = {}
-    for (user_id, _), (increment, records) in grouped.items():
+    for (owner, _), (increment, records) in grouped.items():
         sessions = loaded(group_sessions(records))
         if len(sessions) >= min_sessions:
             step = plate_step([s.top_weight for s in sessions], increment)
-            out.setdefault(str(user_id), []).append((sessions, step))
+            out.setdefault(str(owner), []).append((sessions, step))
     return out
 
 

@@ -103,26 +103,32 @@ def records_for(user_id: int, uebung_id: int, **filters) -> list[SetRecord]:
     return [record_from_row(*row) for row in rows]
 
 
-def history_state(user_id: int, uebung_id: int, before, einheit_id: int) -> tuple:
-    """What identifies a workout's past: count, newest id and the sums of weight, reps and
-    RPE of the exercise's sets in other workouts up to ``before``, and how many are warm-ups
-    (one aggregate query): an added, deleted or edited set changes it."""
+def sets_state(sets) -> tuple:
+    """What changes when a set in ``sets`` (a ``Satz`` queryset) is added, deleted or edited:
+    count, newest id, the sums of weight, reps and RPE and the number of warm-ups (one
+    aggregate query)."""
     from django.db.models import Count, Max, Q, Sum
 
     from core.models import Satz
 
-    state = (
-        Satz.objects.filter(
-            einheit__user_id=user_id, uebung_id=uebung_id, einheit__datum__lte=before
-        )
-        .exclude(einheit_id=einheit_id)
-        .aggregate(
-            n=Count("id"),
-            last=Max("id"),
-            kg=Sum("gewicht"),
-            reps=Sum("wiederholungen"),
-            rpe=Sum("rpe"),
-            warmups=Count("id", filter=Q(set_type=Satz.SetType.WARMUP)),
-        )
+    state = sets.aggregate(
+        n=Count("id"),
+        last=Max("id"),
+        kg=Sum("gewicht"),
+        reps=Sum("wiederholungen"),
+        rpe=Sum("rpe"),
+        warmups=Count("id", filter=Q(set_type=Satz.SetType.WARMUP)),
     )
     return tuple(state[k] for k in ("n", "last", "kg", "reps", "rpe", "warmups"))
+
+
+def history_state(user_id: int, uebung_id: int, before, einheit_id: int) -> tuple:
+    """What identifies a workout's past: ``sets_state`` of the exercise's sets in other
+    workouts up to ``before``."""
+    from core.models import Satz
+
+    return sets_state(
+        Satz.objects.filter(
+            einheit__user_id=user_id, uebung_id=uebung_id, einheit__datum__lte=before
+        ).exclude(einheit_id=einheit_id)
+    )

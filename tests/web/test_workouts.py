@@ -162,3 +162,20 @@ def test_logged_set_keeps_its_exercise_in_place(client_a, user_a, bank, kniebeug
     )
     rows = WorkoutExercise.objects.filter(einheit=einheit).order_by("position")
     assert list(rows.values_list("uebung_id", flat=True)) == [kniebeuge.pk, bank.pk]
+
+
+def test_renaming_a_workout_refreshes_its_recommendations(
+    client_a, user_a, bank, django_capture_on_commit_callbacks
+):
+    """The coach reads the workout's name (heavy/light days): a cached answer for the old
+    name must not be served after a rename."""
+    from ml_coach import prediction_cache
+
+    einheit = Trainingseinheit.objects.create(user=user_a, datum=timezone.now(), name="Push")
+    Satz.objects.create(einheit=einheit, uebung=bank, gewicht=60, wiederholungen=8)
+    before = prediction_cache.cache_keys(user_a.pk, [bank.pk], einheit.pk)[bank.pk]
+    url = reverse("web:workout_edit", args=[einheit.pk])
+    local = timezone.localtime(einheit.datum).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_a.post(url, {"name": "Beine schwer", "datum": local}).status_code == 302
+    assert prediction_cache.cache_keys(user_a.pk, [bank.pk], einheit.pk)[bank.pk] != before

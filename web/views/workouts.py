@@ -125,11 +125,24 @@ def workout_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except IntegrityError:
             form.add_error("datum", DATUM_TAKEN)
         else:
+            _recommendations_changed(einheit)
             messages.success(request, _("Training gespeichert."))
             return redirect(einheit)
     status = 400 if form.errors else 200
     return render(
         request, "web/workout_edit.html", {"einheit": einheit, "form": form}, status=status
+    )
+
+
+def _recommendations_changed(einheit) -> None:
+    """The coach reads a workout's name and date: its exercises' cached answers are stale."""
+    uebung_ids = set(einheit.saetze.values_list("uebung_id", flat=True))
+    uebung_ids |= set(
+        WorkoutExercise.objects.filter(einheit=einheit).values_list("uebung_id", flat=True)
+    )
+    user_id = einheit.user_id
+    transaction.on_commit(
+        lambda: [prediction_cache.invalidate(user_id, uebung_id) for uebung_id in uebung_ids]
     )
 
 
