@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.models import Satz, Trainingseinheit
-from ml_coach import prediction_cache
+from ml_coach.prediction_service import MLPredictor
 from tests.factories import make_history
 
 pytestmark = pytest.mark.django_db
@@ -51,21 +51,27 @@ def test_own_workout_answers_with_the_next_sets_recommendation(client_a, user_a,
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["uebung_id"] == bank.pk
-    assert "set_number" in body and "bodyweight" in body
-    assert body["bodyweight"] is False
-    assert body["weight_kg"] and body["reps"]
-    # The workout reached the coach: its own cache entry (keyed by the workout) was written,
-    # and the answer is the one the training view of that workout shows.
-    key = prediction_cache.cache_keys(user_a.pk, [bank.pk], today.pk)[bank.pk]
-    assert cache.get(key) is not None
-    expected = prediction_cache.cached_recommendations(user_a.pk, [bank.pk], today.pk)[bank.pk]
-    assert body == expected.to_dict()
+    # one working set logged (the warm-up does not count): the answer is for working set 2,
+    # computed by the coach from that workout (not read back from the cache the view wrote)
+    assert body["set_number"] == 2 and body["bodyweight"] is False
+    cache.clear()
+    coach = MLPredictor(user_id=user_a.pk).recommend(bank.pk, einheit=today.pk)
+    assert (body["weight_kg"], body["reps"], body["source"], body["explanation"]) == (
+        coach.weight_kg,
+        coach.reps,
+        coach.source,
+        coach.explanation,
+    )
+    assert body["explanation"].startswith("Satz 1: 80 × 8 @ RPE 8 →")
 
 
 def test_without_einheit_the_answer_is_unchanged(client_a, bank, today):
+    """Without a workout the answer is the session's top set, not a set of today."""
     response = client_a.get(f"/api/ml/predict/{bank.pk}/")
     assert response.status_code == 200
-    assert response.json()["uebung_id"] == bank.pk
+    body = response.json()
+    assert body["uebung_id"] == bank.pk and body["set_number"] is None
+    assert body["explanation"].startswith("letztes Mal")
 
 
 def test_another_lifters_workout_is_404(client_a, user_b, bank, today):
