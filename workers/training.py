@@ -22,7 +22,7 @@ from core.models import WORKING_SETS, MLPredictionModel, ModelStatus, Satz, Uebu
 from ml_coach.artifact_store import delete_artifact
 from ml_coach.coach_model import VERDICT_TEXTS, gate_verdict
 from ml_coach.ml_trainer import NotEnoughDataError, exercises_with_enough_data, train_and_store
-from ml_coach.prediction_cache import cached_recommendation, invalidate
+from ml_coach.prediction_cache import cached_recommendation, cached_recommendations, invalidate
 from ml_coach.prediction_service import active_model_row
 
 logger = logging.getLogger(__name__)
@@ -154,8 +154,25 @@ def recover_stale_training(
     return recovered
 
 
+def running_workout(user_id: int, uebung_id: int) -> int | None:
+    """The lifter's unfinished workout of the last day that has this exercise, if any: the
+    training view a debounced retrain lands in."""
+    return (
+        Satz.objects.filter(
+            einheit__user_id=user_id,
+            uebung_id=uebung_id,
+            einheit__duration__isnull=True,
+            einheit__datum__gte=timezone.now() - timedelta(days=1),
+        )
+        .order_by("-einheit__datum")
+        .values_list("einheit_id", flat=True)
+        .first()
+    )
+
+
 def refresh_prediction(user_id: int, uebung_id: int) -> None:
-    """Invalidate the cached recommendation and compute the new one into the cache.
+    """Invalidate the cached recommendation and compute the new one into the cache: the
+    exercise's top set (dashboard, API) and, mid-workout, the next set of that workout.
 
     The lifter's next page load is then a cache hit that already knows the new model. A dead
     cache is not an error: the key is versioned by the model, and pages compute on a miss.
@@ -163,6 +180,9 @@ def refresh_prediction(user_id: int, uebung_id: int) -> None:
     try:
         invalidate(user_id, uebung_id)
         cached_recommendation(user_id, uebung_id)
+        einheit_id = running_workout(user_id, uebung_id)
+        if einheit_id is not None:
+            cached_recommendations(user_id, [uebung_id], einheit_id)
     except Exception:
         logger.warning(
             "recommendation for user=%s uebung=%s not precomputed",

@@ -70,7 +70,7 @@ def test_import_command_trains_in_process_and_queues_nothing(
     assert _active(user_a) == due  # before the worker could have done anything
     for uebung_id in due:
         assert cache.get(pending_key(user_a.id, uebung_id)) is None
-        assert cache.get(cache_key(user_a.id, uebung_id)) is not None  # first page: a hit
+        assert cache.get(cache_key(user_a.id, uebung_id)) is not None  # the top set: warm
     _no_retrain_follows(settings, user_a)
     assert cache.get(trainers.CALLS_KEY) == 2  # one import, one training per exercise
 
