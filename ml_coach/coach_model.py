@@ -188,10 +188,15 @@ def session_errors(
     x, _ = training_rows(sessions, step_kg)
     if population is None or len(x) == 0 or not population.can_judge(lifter_key):
         return np.zeros(0), np.zeros(0)
-    last = np.array([s.top_weight for s in sessions[:-1]], dtype=np.float64)
-    actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
+    last, actual = past_tops(sessions)
     changes = population.predict_change(x, lifter_key, out_of_fold=True)
     return np.abs(to_weight(last, changes, step_kg) - actual), np.abs(last - actual)
+
+
+def past_tops(sessions: list[Session]) -> tuple[np.ndarray, np.ndarray]:
+    """(top weight before, top weight of) each session after the first: row r ↔ session r+1."""
+    tops = np.array([s.top_weight for s in sessions], dtype=np.float64)
+    return tops[:-1], tops[1:]
 
 
 @dataclass
@@ -267,8 +272,7 @@ def fit_coach(
     algorithm = algorithm or algorithm_name()
     sessions = loaded(sessions)
     x, y = rows if rows is not None else training_rows(sessions, step_kg)
-    last = np.array([s.top_weight for s in sessions[:-1]], dtype=np.float64)
-    actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
+    last, actual = past_tops(sessions)
     base_w = last.copy()
     first_val = validation_start(len(sessions))
     if algorithm == "guide_rf":
@@ -328,7 +332,7 @@ def _fit_own_estimator(sessions, step_kg, x, y, last, base_w, first_val, t0) -> 
         if val.any():
             pred = estimator.predict(x[val])
             model_w[val] = to_weight(last[val], pred, step_kg)
-    actual = np.array([s.top_weight for s in sessions[1:]], dtype=np.float64)
+    _, actual = past_tops(sessions)
     val = ~train
     uses_model = bool(
         estimator is not None
