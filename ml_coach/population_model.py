@@ -158,13 +158,6 @@ def population_set_rows(
     return np.vstack(xs), np.concatenate(yw), np.concatenate(yr), owners
 
 
-def fit_set_heads(x: np.ndarray, yw: np.ndarray, yr: np.ndarray) -> dict[str, CompactTrees]:
-    keep = _thin(len(yw), MAX_SET_ROWS)
-    x, yw, yr = x[keep], yw[keep], yr[keep]
-    has_reps = ~np.isnan(yr)
-    return {"set_weight": fit_trees(x, yw), "set_reps": fit_trees(x[has_reps], yr[has_reps])}
-
-
 def population_rows(
     lifters: Mapping[str, Sequence[ExerciseHistory]],
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -184,39 +177,12 @@ def population_rows(
 def fit_population(
     lifters: Mapping[str, Sequence[ExerciseHistory]], n_folds: int = N_FOLDS, min_rows: int = 50
 ) -> PopulationModel:
-    """Fit the full model and (``n_folds`` ≥ 2, at least two lifters) the fold models."""
+    """Fit the full model and (``n_folds`` ≥ 2, at least two lifters) the fold models: every
+    piece of ``population_pieces`` in turn, as the workers fit them in parallel."""
     t0 = time.perf_counter()
-    x, y, owners = population_rows(lifters)
-    if len(y) < min_rows:
-        raise ValueError(f"too little data for a population model: {len(y)} rows")
-    keys = sorted({k for k in lifters if k in set(owners)})
-    model = PopulationModel(
-        estimator=fit_trees(x, y),
-        n_rows=len(y),
-        n_lifters=len(keys),
-        n_folds=n_folds,
-        params=dict(POPULATION_PARAMS),
-    )
-    # Every lifter gets a fold, so a lifter without a fold model is never judged in-sample.
-    model.fold_of_lifter = assign_folds(keys, n_folds)
-    if n_folds >= 2 and len(keys) >= 2:
-        owner_fold = np.array([model.fold_of_lifter[o] for o in owners])
-        for fold in sorted(set(model.fold_of_lifter.values())):
-            keep = owner_fold != fold
-            if keep.sum() >= min_rows:
-                model.folds[fold] = fit_trees(x[keep], y[keep])
-        model.fold_ids = sorted(model.folds)
-    sx, syw, syr, set_owners = population_set_rows(lifters)
-    if len(syw) >= min_rows:
-        model.set_heads = fit_set_heads(sx, syw, syr)
-        if n_folds >= 2 and len(keys) >= 2:
-            set_fold = np.array([model.fold_of_lifter[o] for o in set_owners])
-            for fold in model.fold_ids:
-                keep = set_fold != fold
-                if keep.sum() >= min_rows:
-                    model.set_folds[fold] = fit_set_heads(sx[keep], syw[keep], syr[keep])
-    model.params["fit_seconds"] = round(time.perf_counter() - t0, 3)
-    return model
+    data = population_data(lifters, n_folds, min_rows)
+    fitted = {piece: fit_piece(data, piece) for piece in population_pieces(data)}
+    return assemble(data, fitted, time.perf_counter() - t0)
 
 
 # --- the same fit in independent pieces (the workers fit them in parallel) --------------------
