@@ -95,6 +95,7 @@ def wait_for_models(page, expected: int) -> None:
 
 def add_exercise(page, name: str, uebung: Uebung) -> None:
     page.fill("#id_uebung_name", name)
+    page.click("#add-exercise h2")  # close the suggestions (datalist) the typing opened
     page.click("#add-exercise button[type=submit]")
     page.wait_for_selector(f"#ex-{uebung.pk}")
 

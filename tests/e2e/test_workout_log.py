@@ -104,6 +104,7 @@ def test_routine_picker_finish_list_and_wie_letztes_mal(view, lifter):
     # The search picker: Strong's English name finds the German catalogue entry.
     picker = view.locator("#id_uebung_name")
     picker.fill("Bench Press (Barbell)")
+    view.click("#add-exercise h2")  # close the suggestions (datalist) the typing opened
     view.click("#add-exercise button[type=submit]")
     view.wait_for_selector(f"#ex-{bench.pk}")
     einheit = Trainingseinheit.objects.get(user=user, name="Beine")
